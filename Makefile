@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Builds libmultipath, its checker plugins, the test suite's plugins and
+# tests. Everything is built under $(O) (the tree itself by default); the
+# sanitizer targets use their own O= so their objects never mix.
+#
+#   make                  library, plugins, test helpers
+#   make test             the whole test suite (tests/run-tests.sh)
+#   make test-asan        the suite built with ASan + UBSan
+#   make test-tsan        the suite built with TSan
+#   make valgrind         the suite under valgrind
+#   make bench            benchmarks; writes bench/REPORT.md
+#   make install          PREFIX, DESTDIR, libdir, includedir, plugindir
+#   make clean
+
+PREFIX       ?= /usr/local
+libdir       ?= $(PREFIX)/lib
+includedir   ?= $(PREFIX)/include
+plugindir    ?= $(libdir)/multipath
+pkgconfigdir ?= $(libdir)/pkgconfig
+
+O        ?= .
+SANITIZE ?=
+MAJOR    := 0
+VERSION  := 0.1.0
+
+CC     ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+URCU_CFLAGS := $(shell $(PKG_CONFIG) --cflags liburcu-memb)
+URCU_LIBS   := $(shell $(PKG_CONFIG) --libs liburcu-memb)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+ifeq ($(SANITIZE),address)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),thread)
+SAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else ifneq ($(SANITIZE),)
+$(error SANITIZE must be address, thread or empty)
+endif
+
+WARN_FLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+	      -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -fPIC -pthread $(WARN_FLAGS) \
+	      $(CFLAGS) $(SAN_FLAGS) $(URCU_CFLAGS) \
+	      -DDEFAULT_PLUGIN_DIR='"$(plugindir)"' -Ilibmultipath
+SO_LDFLAGS := -shared -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now \
+	      $(SAN_FLAGS) $(LDFLAGS)
+
+# --- the library -------------------------------------------------------------
+
+LIB_SRCS    := $(wildcard libmultipath/*.c)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB_SO      := $(O)/libmultipath/libmultipath.so.$(MAJOR)
+LIB_DEVLINK := $(O)/libmultipath/libmultipath.so
+LIB_HEADERS := libmultipath/checkers.h libmultipath/libmultipath.h
+
+# Plugins link against the library with -z defs: an undefined symbol fails
+# the link instead of a dlopen() on a production host.
+PLUGIN_LDFLAGS = $(SO_LDFLAGS) -L$(O)/libmultipath -lmultipath
+
+CHECKER_SRCS := $(wildcard libmultipath/checkers/*.c)
+CHECKERS     := $(patsubst libmultipath/checkers/%.c,$(O)/libmultipath/checkers/libcheck%.so,$(CHECKER_SRCS))
+
+# --- tests --------------------------------------------------------------------
+
+TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
+TEST_PLUGINS     := $(patsubst tests/plugins/%.c,$(O)/tests/plugins/libcheck%.so,$(TEST_PLUGIN_SRCS))
+TEST_SRCS        := $(wildcard tests/test-*.c)
+TEST_BINS        := $(TEST_SRCS:%.c=$(O)/%)
+TEST_TOOLS       := $(O)/tests/load-plugin
+
+# A test that defines __wrap_NAME gets -Wl,--wrap=NAME, and is linked with
+# the library's objects, because --wrap only replaces references between
+# object files. It is also linked with --export-dynamic, so that a real
+# plugin it loads binds to these objects rather than to libmultipath.so.
+# The __wrap_ functions may also live in a local header the test includes.
+local_headers = $(wildcard $(addprefix tests/,$(shell sed -n 's/^\#include "\(.*\)"/\1/p' $(1))))
+wrap_flags = $(sort $(patsubst __wrap_%,-Wl$(comma)--wrap=%,$(shell grep -ho '__wrap_[A-Za-z0-9_]\+' $(1) $(call local_headers,$(1)))))
+comma := ,
+test_link = $(if $(call wrap_flags,$(1)),\
+	$(LIB_OBJS) $(call wrap_flags,$(1)) -Wl$(comma)--export-dynamic $(URCU_LIBS),\
+	-L$(O)/libmultipath -lmultipath -Wl$(comma)-rpath$(comma)$(abspath $(O))/libmultipath)
+
+# FORCE is a prerequisite only, to re-check the stamp on every run.
+.PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run \
+	install uninstall clean
+.DELETE_ON_ERROR:
+
+all: lib checkers test-helpers
+
+lib: $(LIB_SO) $(LIB_DEVLINK)
+checkers: $(CHECKERS)
+test-helpers: $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS)
+
+# The plugin directory is compiled in: rebuild when it changes.
+PLUGINDIR_STAMP := $(O)/libmultipath/.plugindir
+$(PLUGINDIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(plugindir)' | cmp -s - $@ || echo '$(plugindir)' > $@
+FORCE:
+
+$(O)/libmultipath/%.o: libmultipath/%.c $(wildcard libmultipath/*.h) Makefile $(PLUGINDIR_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) libmultipath.version
+	$(CC) $(SO_LDFLAGS) -Wl,-soname,libmultipath.so.$(MAJOR) \
+		-Wl,--version-script=libmultipath.version \
+		-o $@ $(LIB_OBJS) $(URCU_LIBS) -ldl
+
+$(LIB_DEVLINK): $(LIB_SO)
+	ln -sf $(notdir $<) $@
+
+$(O)/libmultipath/checkers/libcheck%.so: libmultipath/checkers/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS)
+
+# Test plugins also load into test binaries that carry the library's objects
+# instead of linking libmultipath.so, so they say where to find it.
+$(O)/tests/plugins/libcheck%.so: tests/plugins/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS) \
+		-Wl,-rpath,$(abspath $(O))/libmultipath
+
+$(O)/tests/test-%: tests/test-%.c $(wildcard tests/*.h) $(LIB_OBJS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(call test_link,$<) \
+		$(CMOCKA_LIBS) -ldl $(SAN_FLAGS) $(LDFLAGS)
+
+$(O)/tests/load-plugin: tests/load-plugin.c $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(O)/libmultipath -lmultipath \
+		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
+
+$(O)/examples/plugin-example/libcheckexample.so: examples/plugin-example/example.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS)
+
+# --- benchmarks (not tests: they measure and report) --------------------------------
+
+# Each benchmark plugin is built twice: its check returns at once, or blocks 1 ms.
+BENCH_PLUGINS := $(foreach k,exec thread,$(O)/bench/plugins/libcheckb$(k)0.so \
+		   $(O)/bench/plugins/libcheckb$(k)1ms.so)
+BENCH_BINS    := $(O)/bench/bench-async
+
+$(O)/bench/plugins/libcheckb%0.so: bench/plugins/bench-%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DBLOCK_US=0 -o $@ $< $(PLUGIN_LDFLAGS)
+
+$(O)/bench/plugins/libcheckb%1ms.so: bench/plugins/bench-%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DBLOCK_US=1000 -o $@ $< $(PLUGIN_LDFLAGS)
+
+$(O)/bench/%: bench/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(O)/libmultipath -lmultipath \
+		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
+
+bench: lib $(BENCH_PLUGINS) $(BENCH_BINS)
+	O=$(O) bench/run-bench.sh
+
+# --- running the suite ----------------------------------------------------------
+
+# The README's two commands. Both install missing build dependencies first
+# (scripts/install-deps.sh does nothing when all are there), then build in a
+# fresh make, whose $(shell pkg-config ...) sees what was just installed.
+test:
+	scripts/install-deps.sh
+	$(MAKE) all
+	O=$(O) tests/run-tests.sh
+
+# The main job, until multipathd exists: load the example plugin and the
+# built-in checker through the library and run a check with each.
+run:
+	scripts/install-deps.sh
+	$(MAKE) all $(O)/examples/plugin-example/libcheckexample.so
+	$(O)/tests/load-plugin $(O)/tests/plugins none
+	$(O)/tests/load-plugin $(O)/examples/plugin-example example /dev/null
+
+test-asan:
+	$(MAKE) O=build/asan SANITIZE=address test
+
+test-tsan:
+	$(MAKE) O=build/tsan SANITIZE=thread test
+
+valgrind: all
+	O=$(O) VALGRIND=1 tests/run-tests.sh
+
+# --- installation -----------------------------------------------------------------
+
+install: lib checkers
+	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(plugindir) \
+		$(DESTDIR)$(includedir)/libmultipath $(DESTDIR)$(pkgconfigdir)
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(libdir)/
+	ln -sf libmultipath.so.$(MAJOR) $(DESTDIR)$(libdir)/libmultipath.so
+	$(if $(CHECKERS),install -m 0755 $(CHECKERS) $(DESTDIR)$(plugindir)/)
+	install -m 0644 $(LIB_HEADERS) $(DESTDIR)$(includedir)/libmultipath/
+	sed -e 's|@libdir@|$(libdir)|; s|@includedir@|$(includedir)|' \
+	    -e 's|@plugindir@|$(plugindir)|; s|@VERSION@|$(VERSION)|' \
+		libmultipath.pc.in > $(DESTDIR)$(pkgconfigdir)/libmultipath.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(libdir)/libmultipath.so.$(MAJOR) \
+	      $(DESTDIR)$(libdir)/libmultipath.so \
+	      $(DESTDIR)$(pkgconfigdir)/libmultipath.pc \
+	      $(addprefix $(DESTDIR)$(plugindir)/,$(notdir $(CHECKERS)))
+	rm -rf $(DESTDIR)$(includedir)/libmultipath
+
+clean:
+	rm -f $(LIB_OBJS) $(LIB_SO) $(LIB_DEVLINK) $(CHECKERS) $(PLUGINDIR_STAMP) \
+	      $(O)/examples/plugin-example/libcheckexample.so \
+	      $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS) \
+	      $(BENCH_PLUGINS) $(BENCH_BINS)
+	rm -rf build

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * checkers.h - the path-checker plugin contract of libmultipath.
+ *
+ * This is the one header a checker plugin (libcheck<name>.so) includes. It
+ * compiles on its own and is source-compatible with plugins written for the
+ * upstream multipath-tools checker interface. Everything here is a fixed
+ * contract: other people's plugins are compiled against these names, values
+ * and layouts.
+ *
+ * The daemon side (loading, selecting and running checkers) is declared in
+ * libmultipath.h, which includes this header.
+ */
+#ifndef MPATH_CHECKERS_H
+#define MPATH_CHECKERS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Path states. The numeric values are part of the contract.
+ *
+ * PATH_WILD:         the checker cannot tell (device not supported, no fd).
+ *                    Set by the framework or by a checker.
+ * PATH_UNCHECKED:    no check has run, or the checker is disabled. Framework.
+ * PATH_DOWN:         the path cannot do I/O. Checker.
+ * PATH_UP:           the path works. Checker.
+ * PATH_SHAKY:        the path works but should not be used (emc_clariion).
+ * PATH_GHOST:        the path works but is passive (standby port of an
+ *                    active/passive array); usable after a failover.
+ * PATH_PENDING:      a check is in progress; ask again later. Checker or
+ *                    framework (asynchronous checks).
+ * PATH_TIMEOUT:      the check did not finish in time. Checker or framework.
+ * PATH_REMOVED:      the device is gone. Daemon.
+ * PATH_DELAYED:      a reinstate is being held back by the daemon's policy.
+ * PATH_DISCONNECTED: the device is reachable but not accessible (LUN not
+ *                    supported on this port). Checker.
+ */
+enum path_check_state {
+	PATH_WILD = 0,
+	PATH_UNCHECKED,
+	PATH_DOWN,
+	PATH_UP,
+	PATH_SHAKY,
+	PATH_GHOST,
+	PATH_PENDING,
+	PATH_TIMEOUT,
+	PATH_REMOVED,
+	PATH_DELAYED,
+	PATH_DISCONNECTED,
+	PATH_MAX_STATE
+};
+
+/*
+ * Message ids. Generic ids are below CHECKER_FIRST_MSGID; a checker's own
+ * ids start there and index its libcheck_msgtable[] (id 100 is entry 0).
+ */
+enum {
+	CHECKER_MSGID_NONE = 0,
+	CHECKER_MSGID_DISABLED,
+	CHECKER_MSGID_NO_FD,
+	CHECKER_MSGID_INVALID,
+	CHECKER_MSGID_UP,
+	CHECKER_MSGID_DOWN,
+	CHECKER_MSGID_GHOST,
+	CHECKER_MSGID_UNSUPPORTED,
+	CHECKER_MSGID_DISCONNECTED,
+	CHECKER_GENERIC_MSGTABLE_SIZE,
+	CHECKER_FIRST_MSGID = 100,
+	CHECKER_MSGTABLE_SIZE = 100,	/* most entries a plugin table may have */
+};
+
+/* Opaque to plugins: they only hand it back to start_checker_thread(). */
+struct checker_class;
+
+/*
+ * One checker instance, owned by the daemon (one per path). It is used by
+ * one thread at a time; plugins read and write it only from the calls the
+ * framework makes into them.
+ */
+struct checker {
+	struct checker_class *cls;
+	int fd;			/* -1: none */
+	unsigned int timeout;	/* seconds */
+	int disable;
+	int path_state;
+	short msgid;
+	void *context;		/* the plugin's per-path data */
+	void **mpcontext;	/* data shared by all paths of one map */
+};
+
+/*
+ * Embedded in a plugin's own thread context. The plugin sets cls from
+ * c->cls in libcheck_init() and passes the context to start_checker_thread().
+ */
+struct checker_context {
+	struct checker_class *cls;
+};
+
+/*
+ * start_checker_thread - start the plugin's libcheck_thread(ctx) in a thread.
+ *
+ * Semantics of pthread_create(): returns 0, or a positive error number when
+ * the thread could not be started (EINVAL if the plugin has no
+ * libcheck_thread). The plugin may join, detach or cancel the thread.
+ *
+ * The thread's entry function lives in libmultipath. It keeps the plugin
+ * loaded until libcheck_thread() returns or the thread is cancelled, and only
+ * then drops its reference, which may unload the plugin: plugin code is never
+ * unmapped under a running thread. The reference is taken here, before the
+ * thread exists, so the path may be removed at any moment after this call.
+ * ctx must stay valid until libcheck_thread() returns (the plugin co-owns it
+ * with its thread); the library itself never reads ctx after this call.
+ *
+ * Context: called from libcheck_check(); may sleep.
+ */
+int start_checker_thread(pthread_t *thread, const pthread_attr_t *attr,
+			 struct checker_context *ctx);
+
+/*
+ * Logging for plugins. Levels are the syslog(3) priorities, named here so
+ * that plugins need not include <syslog.h>. The daemon decides where
+ * messages go and which levels pass; library and plugin code should log
+ * failures at MPATH_LOG_ERR/WARNING once, and everything routine at
+ * MPATH_LOG_DEBUG.
+ */
+enum mpath_log_level {
+	MPATH_LOG_ERR = 3,
+	MPATH_LOG_WARNING = 4,
+	MPATH_LOG_NOTICE = 5,
+	MPATH_LOG_INFO = 6,
+	MPATH_LOG_DEBUG = 7,
+};
+
+void mpath_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The symbols a plugin exports. Declared here so that the compiler checks a
+ * plugin's definitions against the contract, and so that the library's
+ * dlsym() results are typed from the same declarations.
+ *
+ * Required: libcheck_init, libcheck_free, libcheck_check.
+ */
+int libcheck_init(struct checker *c);		/* allocate c->context; !0: failure */
+void libcheck_free(struct checker *c);		/* free c->context */
+int libcheck_check(struct checker *c);		/* one check: returns a path state */
+int libcheck_mp_init(struct checker *c);	/* allocate *c->mpcontext (malloc) */
+void libcheck_reset(void);			/* reset plugin-global state */
+void *libcheck_thread(struct checker_context *ctx);
+int libcheck_pending(struct checker *c);	/* non-blocking: result of PENDING */
+bool libcheck_need_wait(struct checker *c);	/* a check of this round still runs */
+extern const char *libcheck_msgtable[];		/* NULL-terminated, <= 100 entries */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPATH_CHECKERS_H */

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Installs the Debian packages the project needs to build, test and benchmark.
+# Used by the README's two commands and by .ci/run; does nothing when
+# everything is already there, so it is cheap to call before every build.
+set -euo pipefail
+
+PKGS=(
+	build-essential pkg-config
+	liburcu-dev libcmocka-dev libaio-dev libudev-dev libdevmapper-dev
+	libfuse3-dev fuse3
+	valgrind binutils
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "install-deps: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-loader.c - loading plugins, with the dynamic loader faked: what is
+ * accepted, what is refused and why, and that a refusal leaves nothing
+ * behind and is reported once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fake-dl.h"
+#include "test-util.h"
+
+/* --- the fake plugins' code -------------------------------------------- */
+
+static int fake_init_calls, fake_free_calls, fake_mp_init_calls;
+
+static int fake_init(struct checker *c)
+{
+	fake_init_calls++;
+	c->context = malloc(16);
+	return c->context ? 0 : 1;
+}
+
+static void fake_free(struct checker *c)
+{
+	fake_free_calls++;
+	free(c->context);
+	c->context = NULL;
+}
+
+static int fake_check(struct checker *c)
+{
+	c->msgid = CHECKER_FIRST_MSGID + 1;
+	return PATH_UP;
+}
+
+static int fake_mp_init(struct checker *c)
+{
+	fake_mp_init_calls++;
+	*c->mpcontext = malloc(8);
+	return *c->mpcontext ? 0 : 1;
+}
+
+static const char *two_msgs[] = { "first message", "second message", NULL };
+static const char *no_msgs[] = { NULL };
+static const char *many_msgs[151];
+
+#define REQUIRED_SYMS \
+	{ "libcheck_init", (void *)fake_init }, \
+	{ "libcheck_free", (void *)fake_free }, \
+	{ "libcheck_check", (void *)fake_check }
+
+static const struct fake_sym good_syms[] = {
+	REQUIRED_SYMS,
+	{ "libcheck_mp_init", (void *)fake_mp_init },
+	{ "libcheck_msgtable", (void *)two_msgs },
+	{ NULL, NULL },
+};
+static const struct fake_sym minimal_syms[] = { REQUIRED_SYMS, { NULL, NULL } };
+static const struct fake_sym empty_table_syms[] = {
+	REQUIRED_SYMS, { "libcheck_msgtable", (void *)no_msgs }, { NULL, NULL },
+};
+static const struct fake_sym many_table_syms[] = {
+	REQUIRED_SYMS, { "libcheck_msgtable", (void *)many_msgs }, { NULL, NULL },
+};
+static const struct fake_sym no_init_syms[] = {
+	{ "libcheck_free", (void *)fake_free },
+	{ "libcheck_check", (void *)fake_check }, { NULL, NULL },
+};
+static const struct fake_sym no_free_syms[] = {
+	{ "libcheck_init", (void *)fake_init },
+	{ "libcheck_check", (void *)fake_check }, { NULL, NULL },
+};
+static const struct fake_sym no_check_syms[] = {
+	{ "libcheck_init", (void *)fake_init },
+	{ "libcheck_free", (void *)fake_free }, { NULL, NULL },
+};
+
+static struct fake_dso good = { "libcheckgood.so", good_syms, NULL, 0, 0 };
+static struct fake_dso minimal = { "libcheckminimal.so", minimal_syms, NULL, 0, 0 };
+static struct fake_dso empty_table = { "libcheckempty.so", empty_table_syms, NULL, 0, 0 };
+static struct fake_dso many_table = { "libcheckmany.so", many_table_syms, NULL, 0, 0 };
+static struct fake_dso no_init = { "libchecknoinit.so", no_init_syms, NULL, 0, 0 };
+static struct fake_dso no_free = { "libchecknofree.so", no_free_syms, NULL, 0, 0 };
+static struct fake_dso no_check = { "libchecknocheck.so", no_check_syms, NULL, 0, 0 };
+static struct fake_dso broken = { "libcheckbroken.so", good_syms,
+				  "libcheckbroken.so: undefined symbol: sg_io", 0, 0 };
+
+static struct fake_dso *all_fakes[] = {
+	&good, &minimal, &empty_table, &many_table, &no_init, &no_free,
+	&no_check, &broken,
+};
+
+/* --- fixture ------------------------------------------------------------- */
+
+static char *plugin_dir;
+
+static int setup(void **state)
+{
+	size_t i;
+
+	fake_dl_reset();
+	plugin_dir = fake_plugin_dir();
+	for (i = 0; i < sizeof(all_fakes) / sizeof(all_fakes[0]); i++) {
+		fake_dl_add(all_fakes[i]);
+		assert_int_equal(fake_plugin_elf(plugin_dir, all_fakes[i]->file), 0);
+	}
+	fake_init_calls = fake_free_calls = fake_mp_init_calls = 0;
+	checker_set_permission_check(true);
+	assert_int_equal(init_checkers(plugin_dir), 0);
+	test_log_start();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	cleanup_checkers();
+	fake_plugin_dir_remove(plugin_dir);
+	plugin_dir = NULL;
+	checker_set_permission_check(true);
+	return 0;
+}
+
+/* Every class but "none" is gone and every fake DSO was closed once. */
+static void assert_all_unloaded(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(all_fakes) / sizeof(all_fakes[0]); i++)
+		assert_int_equal(all_fakes[i]->opens, all_fakes[i]->closes);
+	assert_int_equal(test_class_count("good"), 0);
+}
+
+/* --- tests ----------------------------------------------------------------- */
+
+static void load_succeeds_with_all_symbols(void **state)
+{
+	struct checker c1, c2;
+	void *mpctx = NULL;
+
+	checker_clear(&c1);
+	checker_clear(&c2);
+	checker_get(&c1, "good");
+	assert_true(checker_selected(&c1));
+	assert_string_equal(checker_name(&c1), "good");
+	assert_int_equal(good.opens, 1);
+	/* The verified file is loaded through its descriptor, RTLD_NOW. */
+	assert_memory_equal(fake_dlopen_file, "/proc/self/fd/", 14);
+	assert_true(fake_dlopen_flags & RTLD_NOW);
+
+	/* A second user finds the loaded class without loading again. */
+	checker_get(&c2, "good");
+	assert_ptr_equal(c2.cls == NULL, false);
+	assert_int_equal(good.opens, 1);
+	assert_int_equal(test_class_refcount("good"), 3);
+
+	assert_int_equal(checker_init(&c1, &mpctx), 0);
+	assert_int_equal(fake_init_calls, 1);
+	assert_int_equal(fake_mp_init_calls, 1);
+	assert_non_null(mpctx);
+	/* The map-wide context exists now: not allocated a second time. */
+	assert_int_equal(checker_init(&c2, &mpctx), 0);
+	assert_int_equal(fake_mp_init_calls, 1);
+
+	checker_set_fd(&c1, 0);
+	checker_check(&c1, PATH_DOWN);
+	assert_int_equal(checker_get_state(&c1), PATH_UP);
+	assert_string_equal(checker_message(&c1), "second message");
+
+	checker_put(&c1);
+	checker_put(&c2);
+	free(mpctx);
+	assert_int_equal(fake_free_calls, 2);
+	assert_int_equal(good.closes, 0);
+	assert_int_equal(test_log_problems(), 0);
+	cleanup_checkers();
+	assert_int_equal(good.closes, 1);
+}
+
+static void missing_file_is_reported_with_its_path(void **state)
+{
+	struct checker c;
+	char expect[PATH_MAX];
+
+	checker_clear(&c);
+	checker_get(&c, "absent");
+	assert_null(c.cls);
+	assert_int_equal(fake_dlopen_calls, 0);
+	snprintf(expect, sizeof(expect), "%s/libcheckabsent.so", plugin_dir);
+	assert_non_null(strstr(test_log.last, expect));
+	assert_non_null(strstr(test_log.last, "no such file"));
+	assert_int_equal(test_class_count("absent"), 0);
+}
+
+static void expect_missing_symbol(const char *name, const char *sym,
+				  struct fake_dso *dso)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, name);
+	assert_null(c.cls);
+	assert_non_null(strstr(test_log.last, sym));
+	assert_non_null(strstr(test_log.last, dso->file));
+	/* No half-built class: it was closed again and is not listed. */
+	assert_int_equal(dso->opens, 1);
+	assert_int_equal(dso->closes, 1);
+	assert_int_equal(test_class_count(name), 0);
+}
+
+static void missing_libcheck_init_is_refused(void **state)
+{
+	expect_missing_symbol("noinit", "libcheck_init", &no_init);
+}
+
+static void missing_libcheck_free_is_refused(void **state)
+{
+	expect_missing_symbol("nofree", "libcheck_free", &no_free);
+}
+
+static void missing_libcheck_check_is_refused(void **state)
+{
+	expect_missing_symbol("nocheck", "libcheck_check", &no_check);
+}
+
+static void unloadable_file_reports_the_loader_error(void **state)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, "broken");
+	assert_null(c.cls);
+	assert_non_null(strstr(test_log.last, "cannot be loaded"));
+	assert_non_null(strstr(test_log.last, "undefined symbol: sg_io"));
+	assert_int_equal(test_class_count("broken"), 0);
+}
+
+static void optional_symbols_may_be_absent(void **state)
+{
+	struct checker c;
+	struct checker_context ctx;
+	pthread_t t;
+	void *mpctx = NULL;
+
+	checker_clear(&c);
+	checker_get(&c, "minimal");
+	assert_non_null(c.cls);
+	assert_int_equal(checker_init(&c, &mpctx), 0);
+	assert_null(mpctx);		/* no libcheck_mp_init */
+	checker_set_fd(&c, 0);
+	checker_check(&c, PATH_DOWN);
+	assert_int_equal(checker_get_state(&c), PATH_UP);
+	assert_false(checker_need_wait(&c));
+	/* No libcheck_msgtable: its ids have no text. */
+	assert_string_equal(checker_message(&c), "");
+	/* No libcheck_thread: nothing to start. */
+	ctx.cls = c.cls;
+	assert_int_equal(start_checker_thread(&t, NULL, &ctx), EINVAL);
+	assert_int_equal(test_class_refcount("minimal"), 2);
+	reset_checker_classes();	/* no libcheck_reset: nothing to call */
+	checker_put(&c);
+}
+
+static void empty_message_table_gives_empty_texts(void **state)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, "empty");
+	assert_non_null(c.cls);
+	c.msgid = CHECKER_FIRST_MSGID;
+	assert_string_equal(checker_message(&c), "");
+	checker_put(&c);
+}
+
+static void message_table_is_indexed_from_first_msgid(void **state)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, "good");
+	c.msgid = CHECKER_FIRST_MSGID;
+	assert_string_equal(checker_message(&c), "first message");
+	c.msgid = CHECKER_FIRST_MSGID + 1;
+	assert_string_equal(checker_message(&c), "second message");
+	c.msgid = CHECKER_FIRST_MSGID + 2;	/* past the NULL terminator */
+	assert_string_equal(checker_message(&c), "");
+	c.msgid = CHECKER_MSGID_DISCONNECTED + 1;	/* between the ranges */
+	assert_string_equal(checker_message(&c), "");
+	c.msgid = -1;
+	assert_string_equal(checker_message(&c), "");
+	checker_put(&c);
+}
+
+static void oversized_message_table_is_capped_at_100(void **state)
+{
+	static char texts[150][8];
+	struct checker c;
+	int i;
+
+	for (i = 0; i < 150; i++) {
+		snprintf(texts[i], sizeof(texts[i]), "m%d", i);
+		many_msgs[i] = texts[i];
+	}
+	many_msgs[150] = NULL;
+	checker_clear(&c);
+	checker_get(&c, "many");
+	assert_non_null(c.cls);
+	assert_non_null(strstr(test_log.last, "more than 100"));
+	c.msgid = CHECKER_FIRST_MSGID + 99;
+	assert_string_equal(checker_message(&c), "m99");
+	c.msgid = CHECKER_FIRST_MSGID + 100;
+	assert_string_equal(checker_message(&c), "");
+	checker_put(&c);
+}
+
+static void invalid_names_never_reach_the_file_system(void **state)
+{
+	static const char *const bad[] = {
+		"../../tmp/x", "/etc/passwd", "a/b", "a b", "tur;rm", ".",
+		"..", "0123456789abcdef", "t\xc3\xbcr", "x\n",
+	};
+	struct checker c;
+	size_t i;
+
+	checker_clear(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_fs_calls = 0;
+		test_log_start();
+		checker_get(&c, bad[i]);
+		assert_null(c.cls);
+		assert_int_equal(fake_dl_count(&fake_fs_calls), 0);
+		assert_int_equal(fake_dl_count(&fake_dlopen_calls), 0);
+		assert_non_null(strstr(test_log.last, "invalid"));
+		assert_int_equal(test_log_problems(), 1);
+		/* Asked again: still refused, not reported again. */
+		checker_get(&c, bad[i]);
+		assert_null(c.cls);
+		assert_int_equal(test_log_problems(), 1);
+	}
+	/* The empty name selects nothing and is no error. */
+	test_log_start();
+	checker_get(&c, "");
+	assert_null(c.cls);
+	assert_int_equal(test_log_problems(), 0);
+	/* Fifteen valid characters are a valid name: it is looked up. */
+	fake_fs_calls = 0;
+	checker_get(&c, "abcdefghij-_012");
+	assert_null(c.cls);
+	assert_true(fake_dl_count(&fake_fs_calls) > 0);
+}
+
+static void expect_refused(const char *name, const char *why)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, name);
+	assert_null(c.cls);
+	assert_non_null(strstr(test_log.last, why));
+	assert_int_equal(fake_dl_count(&fake_dlopen_calls), 0);
+}
+
+static void group_writable_plugin_file_is_refused(void **state)
+{
+	char path[PATH_MAX];
+	struct checker c;
+
+	snprintf(path, sizeof(path), "%s/libcheckgood.so", plugin_dir);
+	assert_int_equal(chmod(path, 0775), 0);
+	expect_refused("good", "writable by group or others");
+	assert_non_null(strstr(test_log.last, path));
+
+	/* Turned off explicitly (tests only), the same file loads. */
+	checker_set_permission_check(false);
+	init_checkers(plugin_dir);	/* forget the refusal */
+	checker_clear(&c);
+	checker_get(&c, "good");
+	assert_non_null(c.cls);
+	checker_put(&c);
+}
+
+static void world_writable_plugin_directory_is_refused(void **state)
+{
+	assert_int_equal(chmod(plugin_dir, 0777), 0);
+	expect_refused("good", "writable by group or others");
+	assert_non_null(strstr(test_log.last, plugin_dir));
+	assert_non_null(strstr(test_log.last, "directory"));
+}
+
+static void plugin_owned_by_another_user_is_refused(void **state)
+{
+	char path[PATH_MAX];
+
+	if (geteuid() != 0) {
+		print_message("skipped: needs root to chown the plugin file\n");
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s/libcheckgood.so", plugin_dir);
+	assert_int_equal(chown(path, 4321, 4321), 0);
+	expect_refused("good", "owned by another user");
+}
+
+static void symlinked_plugin_is_refused(void **state)
+{
+	char link[PATH_MAX];
+
+	snprintf(link, sizeof(link), "%s/libchecklinked.so", plugin_dir);
+	assert_int_equal(symlink("libcheckgood.so", link), 0);
+	expect_refused("linked", "symbolic link");
+}
+
+static void non_elf_file_is_refused(void **state)
+{
+	assert_int_equal(fake_plugin_file(plugin_dir, "libcheckscript.so",
+					  "#!/bin/sh\n", 10, 0755), 0);
+	expect_refused("script", "not an ELF");
+}
+
+static void directory_named_like_a_plugin_is_refused(void **state)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/libcheckdir.so", plugin_dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	expect_refused("dir", "not a regular file");
+}
+
+static void failure_is_reported_once_until_reinit(void **state)
+{
+	struct checker c;
+	int i;
+
+	checker_clear(&c);
+	for (i = 0; i < 100; i++) {
+		checker_get(&c, "nocheck");
+		assert_null(c.cls);
+	}
+	assert_int_equal(test_log_problems(), 1);
+	assert_int_equal(no_check.opens, 1);	/* not retried either */
+
+	/* A reconfigure tries again: maybe the plugin was fixed. */
+	init_checkers(plugin_dir);
+	checker_get(&c, "nocheck");
+	assert_null(c.cls);
+	assert_int_equal(test_log_problems(), 2);
+	assert_int_equal(no_check.opens, 2);
+}
+
+static void none_is_built_in(void **state)
+{
+	struct checker c;
+
+	checker_clear(&c);
+	checker_get(&c, "none");
+	assert_non_null(c.cls);
+	assert_int_equal(fake_dl_count(&fake_dlopen_calls), 0);
+	assert_int_equal(checker_init(&c, NULL), 0);
+	checker_check(&c, PATH_GHOST);	/* no fd needed */
+	assert_int_equal(checker_get_state(&c), PATH_GHOST);
+	checker_put(&c);
+	assert_int_equal(test_class_refcount("none"), 1);
+}
+
+static void cleanup_unloads_everything(void **state)
+{
+	struct checker c[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		checker_clear(&c[i]);
+		checker_get(&c[i], i % 2 ? "good" : "minimal");
+		assert_non_null(c[i].cls);
+	}
+	for (i = 0; i < 4; i++)
+		checker_put(&c[i]);
+	cleanup_checkers();
+	assert_all_unloaded();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(load_succeeds_with_all_symbols),
+		T(missing_file_is_reported_with_its_path),
+		T(missing_libcheck_init_is_refused),
+		T(missing_libcheck_free_is_refused),
+		T(missing_libcheck_check_is_refused),
+		T(unloadable_file_reports_the_loader_error),
+		T(optional_symbols_may_be_absent),
+		T(empty_message_table_gives_empty_texts),
+		T(message_table_is_indexed_from_first_msgid),
+		T(oversized_message_table_is_capped_at_100),
+		T(invalid_names_never_reach_the_file_system),
+		T(group_writable_plugin_file_is_refused),
+		T(world_writable_plugin_directory_is_refused),
+		T(plugin_owned_by_another_user_is_refused),
+		T(symlinked_plugin_is_refused),
+		T(non_elf_file_is_refused),
+		T(directory_named_like_a_plugin_is_refused),
+		T(failure_is_reported_once_until_reinit),
+		T(none_is_built_in),
+		T(cleanup_unloads_everything),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
