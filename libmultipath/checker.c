@@ -166,6 +166,10 @@ void checker_check(struct checker *c, int path_state)
 		c->path_state = PATH_WILD;
 		return;
 	}
+	/* A job still out owns the plugin context: no second check. */
+	if (__atomic_load_n(&c->cls->job_state, __ATOMIC_RELAXED) != JOB_IDLE &&
+	    executor_settle(c))
+		return;
 	if (!c->cls->sync && !p->pending && !p->thread) {
 		/*
 		 * A plain blocking check: run it on the executor. Plugins with

@@ -420,6 +420,32 @@ static void report_outstanding(struct checker *c, struct checker_class *job)
 		wake_one();
 }
 
+/*
+ * executor_settle - before a new check of c: if its job is still queued or
+ * running, report PATH_PENDING or PATH_TIMEOUT and return true (no new
+ * check may start, whether the checker is sync or async now); a finished
+ * job's uncollected result is stale and is dropped. Daemon's thread only.
+ */
+bool executor_settle(struct checker *c)
+{
+	struct checker_class *job = c->cls;
+	int state;
+
+	pthread_mutex_lock(&pool.lock);
+	state = job_get(job);
+	if (state == JOB_QUEUED || state == JOB_RUNNING) {
+		pool.notify_armed = true;
+		report_outstanding(c, job);
+		if (c->path_state == PATH_TIMEOUT && state == JOB_RUNNING)
+			c->msgid = CHECKER_MSGID_STILL_HUNG;
+		pthread_mutex_unlock(&pool.lock);
+		return true;
+	}
+	job_set(job, JOB_IDLE);
+	pthread_mutex_unlock(&pool.lock);
+	return false;
+}
+
 void executor_submit(struct checker *c)
 {
 	struct checker_class *job = c->cls;
@@ -429,21 +455,8 @@ void executor_submit(struct checker *c)
 	int fd;
 
 	c->msgid = CHECKER_MSGID_NONE;
-	if (state == JOB_QUEUED || state == JOB_RUNNING) {
-		pthread_mutex_lock(&pool.lock);
-		state = job_get(job);
-		if (state == JOB_QUEUED || state == JOB_RUNNING) {
-			/* At most one job per checker: never queue a second. */
-			pool.notify_armed = true;
-			report_outstanding(c, job);
-			if (c->path_state == PATH_TIMEOUT && state == JOB_RUNNING)
-				c->msgid = CHECKER_MSGID_STILL_HUNG;
-			pthread_mutex_unlock(&pool.lock);
-			return;
-		}
-		/* It has just finished: a stale result, start afresh. */
-		pthread_mutex_unlock(&pool.lock);
-	}
+	if (state != JOB_IDLE && executor_settle(c))
+		return;
 	/*
 	 * IDLE, or DONE with a result nobody collected (stale now): only this
 	 * thread moves a job out of those states, so no lock is needed here.

@@ -124,6 +124,7 @@ int plugin_load(const char *dir, const char *name, bool check_perms,
 void plugin_unload(struct checker_plugin *p);
 
 /* executor.c: asynchronous checks for plugins without libcheck_pending. */
+bool executor_settle(struct checker *c);
 void executor_submit(struct checker *c);
 int executor_get_state(struct checker *c);
 bool executor_need_wait(struct checker *c);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "rcu.h"
@@ -303,6 +304,7 @@ out:
 
 int init_checkers(const char *dir)
 {
+	struct stat st;
 	int err = 0;
 
 	if (!dir)
@@ -316,9 +318,18 @@ int init_checkers(const char *dir)
 		strcpy(plugin_dir, dir);
 	forget_failures();
 	pthread_mutex_unlock(&registry_lock);
-	if (err)
+	if (err) {
 		mp_err("checker plugin directory %.64s...: name too long", dir);
-	return err;
+		return err;
+	}
+	/* Not fatal: "none" works, and the directory may appear later. */
+	if (stat(dir, &st) < 0)
+		mp_warn("checker plugin directory %s: %s; only built-in checkers are available",
+			dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		mp_warn("checker plugin directory %s: not a directory; only built-in checkers are available",
+			dir);
+	return 0;
 }
 
 void cleanup_checkers(void)

@@ -175,6 +175,31 @@ static void sync_check_runs_inline(void **state)
 	pc_close(&pc);
 }
 
+/*
+ * Switched to sync while its job hangs, a checker must not run a second
+ * check inline on the context the worker is using (here it would also
+ * block for ever reading the pipe): it reports the job until it is over.
+ */
+static void switch_to_sync_waits_for_the_outstanding_job(void **state)
+{
+	struct pipe_checker pc;
+
+	pc_open(&pc, 5);
+	checker_check(&pc.c, PATH_UP);
+	checker_set_sync(&pc.c);
+	checker_check(&pc.c, PATH_UP);
+	assert_int_equal(pc.c.path_state, PATH_PENDING);
+	assert_int_equal(counts("pipe").started, 1);
+	pc_answer(&pc, 'd');
+	assert_int_equal(pc_wait(&pc), PATH_DOWN);
+	/* Settled: now the check runs inline. */
+	pc_answer(&pc, 'u');
+	checker_check(&pc.c, PATH_DOWN);
+	assert_int_equal(pc.c.path_state, PATH_UP);
+	assert_int_equal(counts("pipe").started, 1);
+	pc_close(&pc);
+}
+
 static void completion_fd_wakes_a_poller(void **state)
 {
 	struct pipe_checker pc;
@@ -444,6 +469,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(async_check_returns_pending_then_the_result),
 		T(sync_check_runs_inline),
+		T(switch_to_sync_waits_for_the_outstanding_job),
 		T(completion_fd_wakes_a_poller),
 		T(blocking_check_times_out_then_recovers),
 		T(stuck_cap_stops_growth_until_released),

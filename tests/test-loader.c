@@ -450,6 +450,23 @@ static void failure_is_reported_once_until_reinit(void **state)
 	assert_int_equal(no_check.opens, 2);
 }
 
+static void missing_plugin_directory_is_reported_not_fatal(void **state)
+{
+	struct checker c;
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/nonexistent", plugin_dir);
+	assert_int_equal(init_checkers(dir), 0);
+	assert_non_null(strstr(test_log.last, dir));
+	assert_non_null(strstr(test_log.last, "only built-in"));
+	checker_clear(&c);
+	checker_get(&c, "none");
+	assert_non_null(c.cls);
+	checker_put(&c);
+	checker_get(&c, "good");
+	assert_null(c.cls);
+}
+
 static void none_is_built_in(void **state)
 {
 	struct checker c;
@@ -503,6 +520,7 @@ int main(void)
 		T(non_elf_file_is_refused),
 		T(directory_named_like_a_plugin_is_refused),
 		T(failure_is_reported_once_until_reinit),
+		T(missing_plugin_directory_is_reported_not_fatal),
 		T(none_is_built_in),
 		T(cleanup_unloads_everything),
 #undef T
