@@ -55,7 +55,7 @@ LIB_SRCS    := $(wildcard libmultipath/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB_SO      := $(O)/libmultipath/libmultipath.so.$(MAJOR)
 LIB_DEVLINK := $(O)/libmultipath/libmultipath.so
-LIB_HEADERS := libmultipath/checkers.h libmultipath/libmultipath.h
+LIB_HEADERS := libmultipath/checkers.h libmultipath/libmultipath.h libmultipath/mpath_scsi.h
 
 # Plugins link against the library with -z defs: an undefined symbol fails
 # the link instead of a dlopen() on a production host.
@@ -114,9 +114,12 @@ $(LIB_SO): $(LIB_OBJS) libmultipath.version
 $(LIB_DEVLINK): $(LIB_SO)
 	ln -sf $(notdir $<) $@
 
+# Libraries a checker needs beyond libmultipath: LIBS_<name>.
+LIBS_directio := -laio
+
 $(O)/libmultipath/checkers/libcheck%.so: libmultipath/checkers/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS) $(LIBS_$*)
 
 # Test plugins also load into test binaries that carry the library's objects
 # instead of linking libmultipath.so, so they say where to find it.
@@ -125,10 +128,15 @@ $(O)/tests/plugins/libcheck%.so: tests/plugins/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS) \
 		-Wl,-rpath,$(abspath $(O))/libmultipath
 
-$(O)/tests/test-%: tests/test-%.c $(wildcard tests/*.h) $(LIB_OBJS) $(LIB_DEVLINK)
+# A checker's unit test #includes the checker's source, so that its calls
+# into the library (ioctl in the SG_IO helper, libaio) can be wrapped; it
+# links what the checker links (LIBS_<name>, via LIBS_test-<name>).
+LIBS_test-directio := $(LIBS_directio)
+
+$(O)/tests/test-%: tests/test-%.c $(wildcard tests/*.h) $(CHECKER_SRCS) $(LIB_OBJS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(call test_link,$<) \
-		$(CMOCKA_LIBS) -ldl $(SAN_FLAGS) $(LDFLAGS)
+		$(LIBS_test-$*) $(CMOCKA_LIBS) -ldl $(SAN_FLAGS) $(LDFLAGS)
 
 $(O)/tests/load-plugin: tests/load-plugin.c $(LIB_DEVLINK)
 	@mkdir -p $(@D)

@@ -122,6 +122,14 @@ int start_checker_thread(pthread_t *thread, const pthread_attr_t *attr,
 			 struct checker_context *ctx);
 
 /*
+ * checker_is_sync - true when c's checks should complete before
+ * libcheck_check() returns (the daemon asked for a synchronous checker);
+ * false when a plugin that drives its own asynchrony may return
+ * PATH_PENDING and deliver the result through libcheck_pending().
+ */
+int checker_is_sync(const struct checker *c);
+
+/*
  * Logging for plugins. Levels are the syslog(3) priorities, named here so
  * that plugins need not include <syslog.h>. The daemon decides where
  * messages go and which levels pass; library and plugin code should log

@@ -89,7 +89,6 @@ bool checker_need_wait(struct checker *c);
 void checker_set_fd(struct checker *c, int fd);
 void checker_set_sync(struct checker *c);	/* per checker, not per class */
 void checker_set_async(struct checker *c);
-int checker_is_sync(const struct checker *c);
 void checker_enable(struct checker *c);
 void checker_disable(struct checker *c);
 int checker_selected(const struct checker *c);
