@@ -3,8 +3,9 @@
  * real-plugin-util.h - helpers for the tests that load the test suite's real
  * plugins (the .c files in tests/plugins) with the real dynamic loader: one
  * class's statistics, conditions to wait for, and the plugin directory
- * set-up.
- * Header-only, like test-util.h, so each test binary stays one file.
+ * set-up. Header-only, like test-util.h, so each test binary stays one file.
+ * The Makefile does not list it as a dependency of the tests: after changing
+ * it, touch the tests that include it.
  */
 #ifndef MPATH_REAL_PLUGIN_UTIL_H
 #define MPATH_REAL_PLUGIN_UTIL_H
@@ -69,36 +70,40 @@ static inline bool real_class_idle(void *arg)
 	       st.refcount <= 1;
 }
 
-/* Would the library's permission check refuse this file or directory? */
+/*
+ * Would the library's permission check refuse this file or directory? A
+ * path that cannot be examined is left for the loader to report.
+ */
 static inline bool real_path_unsafe(const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st) != 0)
-		return true;
+		return false;
 	return (st.st_uid != 0 && st.st_uid != geteuid()) ||
 	       (st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 /*
- * Point the registry at the test plugins. The permission check stays on,
- * as in production, unless the build tree itself would fail it (a tree
- * checked out group-writable, or owned by another user): that is a property
- * of the machine, not of the code under test, so then it is turned off,
- * with a note saying so. Returns init_checkers()'s result.
+ * Point the registry at the test plugins named in the NULL-terminated
+ * plugins[]. The permission check stays on, as in production, unless the
+ * build tree itself would fail it (a tree checked out group-writable, or
+ * owned by another user): that is a property of the machine, not of the
+ * code under test, so then it is turned off, with a note saying so.
+ * Returns init_checkers()'s result.
  */
-static inline int real_plugins_init(const char *const *plugins, int n)
+static inline int real_plugins_init(const char *const *plugins)
 {
 	char path[PATH_MAX];
 	const char *dir = test_plugin_dir();
 	bool unsafe = real_path_unsafe(dir);
 	int i;
 
-	for (i = 0; i < n && !unsafe; i++) {
+	for (i = 0; plugins[i] && !unsafe; i++) {
 		/* A path too long to check is one the loader cannot open. */
-		unsafe = snprintf(path, sizeof(path), "%s/libcheck%s.so", dir,
-				  plugins[i]) >= (int)sizeof(path) ||
-			 real_path_unsafe(path);
+		if (snprintf(path, sizeof(path), "%s/libcheck%s.so", dir,
+			     plugins[i]) < (int)sizeof(path))
+			unsafe = real_path_unsafe(path);
 	}
 	if (unsafe)
 		fprintf(stderr, "note: %s is not owned by root or by us, or is writable by others: plugin permission check turned off\n",

@@ -40,7 +40,9 @@
  */
 #define MAX_LIVE_THREADS 32
 
-static const char *const test_plugins[] = { "block", "quick", "nosym" };
+static const char *const test_plugins[] = {
+	"block", "quick", "nosym", NULL
+};
 
 /* Per test: descriptors the teardown must close. */
 struct fixture {
@@ -81,7 +83,7 @@ static int setup(void **state)
 		return -1;
 	}
 	test_log_start();
-	if (real_plugins_init(test_plugins, 3) != 0) {
+	if (real_plugins_init(test_plugins) != 0) {
 		close(f->devnull);
 		close(f->pipe[0]);
 		close(f->pipe[1]);
@@ -465,11 +467,12 @@ static void test_missing_file_logged_once_with_path(void **state)
 
 /*
  * After a reconfigure, a class pinned from before and its successor share
- * one loaded object. Releasing the older class first must not let a later
- * load of another plugin be handed that object: each name gets its own
+ * one loaded object, known to the dynamic loader under the names of both
+ * classes' plugin files. Whichever is released first, a later load of
+ * another plugin must not be handed that object: each name gets its own
  * file's code, here the refusal of a plugin without libcheck_check.
  */
-static void test_load_after_reconfigure_gets_its_own_code(void **state)
+static void check_load_after_shared_release(bool older_first)
 {
 	struct checker old, cur, other;
 	bool other_selected, refusal_logged;
@@ -482,19 +485,37 @@ static void test_load_after_reconfigure_gets_its_own_code(void **state)
 	cleanup_checkers();
 	assert_int_equal(init_checkers(test_plugin_dir()), 0);
 	checker_get(&cur, "quick");
-	checker_put(&old);
-	assert_non_null(cur.cls);
+	if (older_first) {
+		checker_put(&old);
+	} else {
+		/* The registry holds the successor's last reference. */
+		checker_put(&cur);
+		cleanup_checkers();
+		assert_int_equal(init_checkers(test_plugin_dir()), 0);
+	}
 	assert_true(test_dso_mapped("/libcheckquick.so"));
 
+	test_log_start();
 	checker_get(&other, "nosym");
 	other_selected = checker_selected(&other);
 	refusal_logged = log_contains("libcheck_check");
-	/* Put both first, so a failure leaves nothing for the teardown. */
+	/* Put all first, so a failure leaves nothing for the teardown. */
 	checker_put(&other);
 	checker_put(&cur);
+	checker_put(&old);
 	assert_false(other_selected);
 	assert_true(refusal_logged);
 	assert_int_equal(test_class_count("nosym"), 0);
+}
+
+static void test_load_after_older_shared_release_gets_its_own_code(void **state)
+{
+	check_load_after_shared_release(true);
+}
+
+static void test_load_after_newer_shared_release_gets_its_own_code(void **state)
+{
+	check_load_after_shared_release(false);
 }
 
 int main(void)
@@ -516,7 +537,10 @@ int main(void)
 			test_missing_file_logged_once_with_path,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_load_after_reconfigure_gets_its_own_code,
+			test_load_after_older_shared_release_gets_its_own_code,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_load_after_newer_shared_release_gets_its_own_code,
 			setup, teardown),
 	};
 
