@@ -52,6 +52,7 @@ struct worker {
 	pthread_cond_t wake;		/* signalled when claimed or told to go */
 	bool claimed;			/* taken off the idle stack: work to do */
 	bool dismissed;			/* woken to exit (shrinking) */
+	bool standby;			/* pool.standby: see arm_standby() */
 	struct checker_class *job;	/* running job, or NULL */
 	bool written_off;
 };
@@ -69,13 +70,18 @@ struct worker {
  * queued job has waited GROW_AFTER_NS; a worker that takes a job which
  * waited that long wakes one more. Checks that block thus fan out to more
  * workers within a few milliseconds; checks that return at once are drained
- * by one or two.
+ * by one or two. When a job is queued while every awake worker is busy (and
+ * a busy worker may be hung), one idle worker stands by: it sleeps until the
+ * oldest job has waited GROW_AFTER_NS and then takes it, so no job waits
+ * longer than that behind hung or slow checks, whether or not the daemon
+ * polls. That costs one wake-up per burst of checks, not one per check.
  */
 static struct {
 	pthread_mutex_t lock;
 	struct checker_class *head, *tail;	/* FIFO of queued jobs */
 	struct worker *workers;		/* every live worker thread */
 	struct worker *idle;		/* idle workers, most recent first */
+	struct worker *standby;		/* the standby worker, if any */
 	unsigned int nr_workers;	/* live, not written off */
 	unsigned int nr_idle;		/* on the idle stack */
 	unsigned int nr_stuck;		/* written off, still running */
@@ -189,21 +195,34 @@ static void write_off_expired(uint64_t now)
 
 static void *worker_main(void *arg);
 
-/* Under pool.lock: claim the most recently idle worker, or start one. */
-static void wake_one(void)
+/* Workers' condition variables time out on the monotonic clock. */
+static void worker_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+static struct timespec ns_to_timespec(uint64_t ns)
+{
+	struct timespec ts = {
+		.tv_sec = ns / 1000000000ull,
+		.tv_nsec = ns % 1000000000ull,
+	};
+
+	return ts;
+}
+
+/* Under pool.lock: start a worker (a standby one, or one that takes work). */
+static void spawn_worker(bool standby)
 {
 	pthread_attr_t attr;
 	struct worker *w;
 	int err;
 
-	if (pool.idle) {
-		w = pool.idle;
-		pool.idle = w->next_idle;
-		pool.nr_idle--;
-		w->claimed = true;
-		pthread_cond_signal(&w->wake);
-		return;
-	}
 	if (pool.nr_workers >= pool.max_workers)
 		write_off_expired(now_ns());
 	if (pool.nr_workers >= pool.max_workers)
@@ -211,7 +230,8 @@ static void wake_one(void)
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return;
-	pthread_cond_init(&w->wake, NULL);
+	worker_cond_init(&w->wake);
+	w->standby = standby;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, WORKER_STACK);
@@ -226,12 +246,69 @@ static void wake_one(void)
 	w->next = pool.workers;
 	pool.workers = w;
 	pool.nr_workers++;
+	if (standby)
+		pool.standby = w;
+}
+
+/* Under pool.lock: claim the most recently idle worker, or start one. */
+static void wake_one(void)
+{
+	struct worker *w = pool.idle;
+
+	if (!w) {
+		spawn_worker(false);
+		return;
+	}
+	pool.idle = w->next_idle;
+	pool.nr_idle--;
+	w->claimed = true;
+	pthread_cond_signal(&w->wake);
 }
 
 /* Under pool.lock: is the oldest queued job waiting too long? */
 static bool backlog(uint64_t now)
 {
 	return pool.head && now - pool.head->queued_at >= GROW_AFTER_NS;
+}
+
+/* Under pool.lock: make an idle worker the standby (see the pool comment). */
+static void arm_standby(void)
+{
+	struct worker *w = pool.idle;
+
+	if (pool.standby)
+		return;
+	if (!w) {
+		spawn_worker(true);
+		return;
+	}
+	pool.idle = w->next_idle;
+	pool.nr_idle--;
+	w->claimed = true;
+	w->standby = true;
+	pool.standby = w;
+	pthread_cond_signal(&w->wake);
+}
+
+/*
+ * Under pool.lock: the standby worker waits until the oldest job has waited
+ * GROW_AFTER_NS. Returns true when it should take that job now; false when
+ * the queue drained meanwhile (it is no longer the standby then).
+ */
+static bool standby_wait(struct worker *w)
+{
+	while (pool.head && !pool.shrink) {
+		uint64_t due = pool.head->queued_at + GROW_AFTER_NS;
+		struct timespec until;
+
+		if (now_ns() >= due)
+			break;
+		until = ns_to_timespec(due);
+		pthread_cond_timedwait(&w->wake, &pool.lock, &until);
+	}
+	w->standby = false;
+	pool.standby = NULL;
+	return pool.head != NULL;
 }
 
 /* Under pool.lock. */
@@ -327,8 +404,7 @@ static bool worker_idle(struct worker *w)
 	w->next_idle = pool.idle;
 	pool.idle = w;
 	pool.nr_idle++;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += IDLE_EXIT_S;
+	until = ns_to_timespec(now_ns() + IDLE_EXIT_S * 1000000000ull);
 	while (!w->claimed && !w->dismissed) {
 		if (pthread_cond_timedwait(&w->wake, &pool.lock, &until) ==
 		    ETIMEDOUT)
@@ -363,6 +439,8 @@ static void *worker_main(void *arg)
 		 * waiting just for it (the stuck cap). Still bounded: it was
 		 * counted among the max_stuck while it hung.
 		 */
+		if (w->standby && !standby_wait(w))
+			continue;
 		if (!pool.head) {
 			if (!worker_idle(w))
 				break;
@@ -487,6 +565,8 @@ void executor_submit(struct checker *c)
 	event_fd_locked();
 	if (pool.nr_workers == pool.nr_idle || backlog(now))
 		wake_one();	/* nobody awake, or those awake can't keep up */
+	else
+		arm_standby();	/* those awake may be hung: stand by */
 	pthread_mutex_unlock(&pool.lock);
 	c->path_state = PATH_PENDING;
 }
@@ -568,6 +648,8 @@ static void dismiss_idle(void)
 		w->dismissed = true;
 		pthread_cond_signal(&w->wake);
 	}
+	if (pool.standby)
+		pthread_cond_signal(&pool.standby->wake);
 }
 
 /* Let idle workers exit (cleanup_checkers); busy ones finish first. */

@@ -224,6 +224,37 @@ static void completion_fd_wakes_a_poller(void **state)
 	pc_close(&pc);
 }
 
+/*
+ * A job queued while the only worker hangs must still run promptly, even
+ * for a daemon that only sleeps on the completion fd and never polls: a
+ * hung worker is "awake" but of no use.
+ */
+static void job_behind_a_hung_worker_runs_without_polling(void **state)
+{
+	struct pipe_checker hung, healthy;
+	struct pollfd pfd;
+	uint64_t n;
+
+	pfd.fd = checker_event_fd();
+	pfd.events = POLLIN;
+	while (read(pfd.fd, &n, sizeof(n)) > 0)
+		;
+	pc_open(&hung, 30);
+	pc_open(&healthy, 30);
+	checker_check(&hung.c, PATH_UP);
+	assert_true(test_wait_for(job_running, NULL, 10));
+	pc_answer(&healthy, 'u');
+	checker_check(&healthy.c, PATH_UP);
+	/* Only the fd: no checker_get_state() until it says something is done. */
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_int_equal(checker_get_state(&healthy.c), PATH_UP);
+	assert_int_equal(checker_get_state(&hung.c), PATH_PENDING);
+	pc_answer(&hung, 'u');
+	assert_int_equal(pc_wait(&hung), PATH_UP);
+	pc_close(&hung);
+	pc_close(&healthy);
+}
+
 static void blocking_check_times_out_then_recovers(void **state)
 {
 	struct pipe_checker pc;
@@ -471,6 +502,7 @@ int main(void)
 		T(sync_check_runs_inline),
 		T(switch_to_sync_waits_for_the_outstanding_job),
 		T(completion_fd_wakes_a_poller),
+		T(job_behind_a_hung_worker_runs_without_polling),
 		T(blocking_check_times_out_then_recovers),
 		T(stuck_cap_stops_growth_until_released),
 		T(put_with_jobs_queued_or_running_10000_times),
