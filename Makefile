@@ -30,6 +30,8 @@ PKG_CONFIG ?= pkg-config
 
 URCU_CFLAGS := $(shell $(PKG_CONFIG) --cflags liburcu-memb)
 URCU_LIBS   := $(shell $(PKG_CONFIG) --libs liburcu-memb)
+FUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags fuse3)
+FUSE_LIBS   := $(shell $(PKG_CONFIG) --libs fuse3)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 ifeq ($(SANITIZE),address)
@@ -70,7 +72,7 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS     := $(patsubst tests/plugins/%.c,$(O)/tests/plugins/libcheck%.so,$(TEST_PLUGIN_SRCS))
 TEST_SRCS        := $(wildcard tests/test-*.c)
 TEST_BINS        := $(TEST_SRCS:%.c=$(O)/%)
-TEST_TOOLS       := $(O)/tests/load-plugin
+TEST_TOOLS       := $(O)/tests/load-plugin $(O)/tests/faultfs
 
 # A test that defines __wrap_NAME gets -Wl,--wrap=NAME, and is linked with
 # the library's objects, because --wrap only replaces references between
@@ -142,6 +144,11 @@ $(O)/tests/load-plugin: tests/load-plugin.c $(LIB_DEVLINK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(O)/libmultipath -lmultipath \
 		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
+
+# The FUSE file system that gives test-faults real I/O errors and hangs.
+$(O)/tests/faultfs: tests/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FUSE_CFLAGS) -o $@ $< $(FUSE_LIBS) $(SAN_FLAGS) $(LDFLAGS)
 
 $(O)/examples/plugin-example/libcheckexample.so: examples/plugin-example/example.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
