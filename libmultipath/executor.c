@@ -410,8 +410,13 @@ static bool worker_idle(struct worker *w)
 		    ETIMEDOUT)
 			break;
 	}
+	/*
+	 * Claimed: for work, or as the standby. Either way back to the main
+	 * loop, which gives up the standby role (standby_wait) before it
+	 * decides to exit; exiting here would leave pool.standby dangling.
+	 */
 	if (w->claimed)
-		return !pool.shrink || pool.head;
+		return true;
 	/* Timed out (or told to go) while still on the idle stack. */
 	for (struct worker **pp = &pool.idle; *pp; pp = &(*pp)->next_idle) {
 		if (*pp == w) {
@@ -459,6 +464,8 @@ static void *worker_main(void *arg)
 		run_job(w, job);
 	}
 	pool.nr_workers--;
+	if (pool.standby == w)		/* cannot happen; never dangle */
+		pool.standby = NULL;
 	worker_unlink(w);
 	pthread_mutex_unlock(&pool.lock);
 	pthread_cond_destroy(&w->wake);
