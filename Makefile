@@ -10,6 +10,7 @@
 #   make test-tsan        the suite built with TSan
 #   make valgrind         the suite under valgrind
 #   make bench            benchmarks; writes bench/REPORT.md
+#   make run, make demo   the demo: multipathd and injected faults (root)
 #   make install          PREFIX, DESTDIR, libdir, includedir, plugindir
 #   make clean
 
@@ -33,6 +34,8 @@ URCU_LIBS   := $(shell $(PKG_CONFIG) --libs liburcu-memb)
 FUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags fuse3)
 FUSE_LIBS   := $(shell $(PKG_CONFIG) --libs fuse3)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+UDEV_LIBS   := $(shell $(PKG_CONFIG) --libs libudev)
+DM_LIBS     := $(shell $(PKG_CONFIG) --libs devmapper)
 
 ifeq ($(SANITIZE),address)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -66,6 +69,26 @@ PLUGIN_LDFLAGS = $(SO_LDFLAGS) -L$(O)/libmultipath -lmultipath
 CHECKER_SRCS := $(wildcard libmultipath/checkers/*.c)
 CHECKERS     := $(patsubst libmultipath/checkers/%.c,$(O)/libmultipath/checkers/libcheck%.so,$(CHECKER_SRCS))
 
+# --- multipathd ------------------------------------------------------------------
+
+MPATHD_SRCS := $(wildcard multipathd/*.c)
+MPATHD_OBJS := $(MPATHD_SRCS:%.c=$(O)/%.o)
+MPATHD      := $(O)/multipathd/multipathd
+# Built once every module exists (the daemon is being written module by module).
+MPATHD_MODULES := main daemon paths checkloop commands config blacklist cli dm discovery
+MPATHD_BIN  := $(if $(filter $(words $(MPATHD_MODULES)),$(words $(wildcard $(MPATHD_MODULES:%=multipathd/%.c)))),$(MPATHD))
+
+$(O)/multipathd/%.o: multipathd/%.c $(wildcard multipathd/*.h) $(LIB_HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imultipathd -c -o $@ $<
+
+# Relative rpath: the build tree's library when run from the tree; installed,
+# it points nowhere and the system's library paths apply.
+$(MPATHD): $(MPATHD_OBJS) $(LIB_DEVLINK)
+	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
+		-L$(O)/libmultipath -lmultipath -Wl,-rpath,'$$ORIGIN/../libmultipath' \
+		$(UDEV_LIBS) $(DM_LIBS) $(SAN_FLAGS) $(LDFLAGS)
+
 # --- tests --------------------------------------------------------------------
 
 TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
@@ -87,11 +110,11 @@ test_link = $(if $(call wrap_flags,$(1)),\
 	-L$(O)/libmultipath -lmultipath -Wl$(comma)-rpath$(comma)$(abspath $(O))/libmultipath)
 
 # FORCE is a prerequisite only, to re-check the stamp on every run.
-.PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run \
+.PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run demo \
 	install uninstall clean
 .DELETE_ON_ERROR:
 
-all: lib checkers test-helpers
+all: lib checkers $(MPATHD_BIN) test-helpers
 
 lib: $(LIB_SO) $(LIB_DEVLINK)
 checkers: $(CHECKERS)
@@ -134,8 +157,11 @@ $(O)/tests/plugins/libcheck%.so: tests/plugins/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 # into the library (ioctl in the SG_IO helper, libaio) can be wrapped; it
 # links what the checker links (LIBS_<name>, via LIBS_test-<name>).
 LIBS_test-directio := $(LIBS_directio)
+# multipathd's modules are tested the same way: the test includes the source.
+LIBS_test-dm        := $(DM_LIBS)
+LIBS_test-discovery := $(UDEV_LIBS)
 
-$(O)/tests/test-%: tests/test-%.c $(wildcard tests/*.h) $(CHECKER_SRCS) $(LIB_OBJS) $(LIB_DEVLINK)
+$(O)/tests/test-%: tests/test-%.c $(wildcard tests/*.h) $(CHECKER_SRCS) $(MPATHD_SRCS) $(wildcard multipathd/*.h) $(LIB_OBJS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(call test_link,$<) \
 		$(LIBS_test-$*) $(CMOCKA_LIBS) -ldl $(SAN_FLAGS) $(LDFLAGS)
@@ -177,6 +203,46 @@ $(O)/bench/%: bench/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 bench: lib $(BENCH_PLUGINS) $(BENCH_BINS)
 	O=$(O) bench/run-bench.sh
 
+# --- fuzzing (clang libFuzzer) -------------------------------------------------------
+
+# Each tests/fuzz/fuzz-NAME.c #includes the multipathd sources it fuzzes and
+# is linked with the library's objects, built here with clang and the same
+# sanitizers, into build/fuzz (never mixed with gcc's objects). An archive,
+# so that a target pulls in only the objects it uses (mpath_log() and its
+# handler, for most). `make fuzz` runs every target for FUZZ_SECONDS from a
+# copy of its seeds tests/fuzz/corpus-NAME/ and fails on any crash, leak,
+# sanitizer report or slow input (tests/fuzz/run-fuzz.sh). Extra libraries
+# for a target: LIBS_fuzz-NAME.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 30
+FUZZ_O        := build/fuzz
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all \
+		 -fno-omit-frame-pointer
+FUZZ_CFLAGS    = $(filter-out $(SAN_FLAGS),$(ALL_CFLAGS)) $(FUZZ_SAN)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
+FUZZ_LIB      := $(FUZZ_O)/libmultipath.a
+FUZZ_SRCS     := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_O)/%)
+
+$(FUZZ_O)/libmultipath/%.o: libmultipath/%.c $(wildcard libmultipath/*.h) Makefile $(PLUGINDIR_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_O)/fuzz-%: tests/fuzz/fuzz-%.c $(MPATHD_SRCS) $(wildcard multipathd/*.h) $(wildcard tests/*.h) $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Imultipathd -Itests -o $@ $< \
+		$(FUZZ_LIB) $(URCU_LIBS) -ldl $(LIBS_fuzz-$*) $(LDFLAGS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzz.sh $(FUZZ_BINS)
+
 # --- running the suite ----------------------------------------------------------
 
 # The README's two commands. Both install missing build dependencies first
@@ -187,13 +253,15 @@ test:
 	$(MAKE) all
 	O=$(O) tests/run-tests.sh
 
-# The main job, until multipathd exists: load the example plugin and the
-# built-in checker through the library and run a check with each.
-run:
+# The main job: the demo, multipathd monitoring loop devices over
+# tests/faultfs while an EIO and a hang are injected and released
+# (scripts/demo.sh; as root, else multipathd briefly on its defaults).
+run: demo
+
+demo:
 	scripts/install-deps.sh
-	$(MAKE) all $(O)/examples/plugin-example/libcheckexample.so
-	$(O)/tests/load-plugin $(O)/tests/plugins none
-	$(O)/tests/load-plugin $(O)/examples/plugin-example example /dev/null
+	$(MAKE) all
+	O=$(O) scripts/demo.sh
 
 test-asan:
 	$(MAKE) O=build/asan SANITIZE=address test
@@ -226,6 +294,7 @@ uninstall:
 
 clean:
 	rm -f $(LIB_OBJS) $(LIB_SO) $(LIB_DEVLINK) $(CHECKERS) $(PLUGINDIR_STAMP) \
+	      $(MPATHD_OBJS) $(MPATHD) \
 	      $(O)/examples/plugin-example/libcheckexample.so \
 	      $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS) \
 	      $(BENCH_PLUGINS) $(BENCH_BINS)

@@ -11,6 +11,7 @@ PKGS=(
 	liburcu-dev libcmocka-dev libaio-dev libudev-dev libdevmapper-dev
 	libfuse3-dev fuse3
 	valgrind binutils
+	clang libclang-rt-dev
 )
 
 missing=()

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * blacklist.c - regex lists for the blacklist and blacklist_exceptions
+ * sections, and the vendor/product patterns of devices entries.
+ *
+ * Patterns are POSIX extended regular expressions compiled with REG_NOSUB:
+ * only "does it match" is ever asked. They come from a root-owned file,
+ * but the parser is fuzzed and a typo should cost a warning, not the
+ * daemon's memory, so a pattern's length and its repetition counts are
+ * bounded before regcomp() sees it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blacklist.h"
+
+/*
+ * Kernel names that are never paths to a SAN LUN: RAM and compressed RAM
+ * disks, raw and loop devices, floppies, md arrays and dm devices (built
+ * from paths, not paths themselves), CD-ROMs and tapes, network and
+ * distributed block devices, ZFS volumes, s390 DCSS, persistent memory and
+ * flash. The second pattern is the per-controller nodes that native NVMe
+ * multipathing hides behind its own nvmeXnY.
+ */
+const char *const blacklist_builtin[] = {
+	"^(ram|zram|raw|loop|fd|md|dm-|sr|scd|st|nbd|rbd|drbd|zd|dcssblk|pmem|mtdblock|ubiblock)[0-9]",
+	"^nvme[0-9]+c[0-9]+n[0-9]+",
+	NULL,
+};
+
+/*
+ * glibc's regcomp() builds a tree in which repetitions are copies: X{n,m}
+ * becomes max(n, m) copies of X, and X+ becomes X X*, so nested
+ * repetitions multiply: "(a{255}){255}" asks for 65,025 nodes, twenty
+ * stacked '+' for a million, whatever the pattern's length. Then it keeps,
+ * for every node, the set of nodes reachable without input, which makes
+ * its memory and time quadratic in the tree (4,000 nodes of "(a?){4000}"
+ * take 125 MB and 150 ms), and worse in the depth of nested unbounded
+ * repetitions ("^((v)*)*..." sixty deep takes 200 ms, ninety 1.2 s).
+ * blacklist_pattern_cost() estimates the size of that tree and that depth,
+ * and a pattern above BL_EXPANSION_MAX elements or BL_STAR_DEPTH_MAX (a
+ * few MB and a millisecond or two, at worst) is refused before regcomp()
+ * sees it.
+ */
+
+/* One group being measured: its finished parts and its last atom. */
+struct span {
+	unsigned long done;	/* sum of finished atoms and alternatives */
+	unsigned long last;	/* the atom a repetition would apply to */
+	unsigned int depth;	/* deepest unbounded repetition in done */
+	unsigned int last_depth;	/* ... in last */
+};
+
+/* Skip a bracket expression at s ('['); returns its last character. */
+static const char *skip_bracket(const char *s)
+{
+	s++;
+	if (*s == '^')
+		s++;
+	if (*s == ']')
+		s++;
+	for (; *s && *s != ']'; s++) {
+		/* [:class:], [=equiv=] and [.coll.] may contain ']'. */
+		if (*s == '[' && (s[1] == ':' || s[1] == '=' || s[1] == '.')) {
+			char close = s[1];
+			const char *end = s + 2;
+
+			while (*end && !(end[0] == close && end[1] == ']'))
+				end++;
+			if (*end)
+				s = end + 1;
+		}
+	}
+	return *s ? s : s - 1;
+}
+
+/* Read a repetition count; s is after '{' or ','. */
+static unsigned long count(const char **s)
+{
+	unsigned long n = 0;
+
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		if ((n = n * 10 + (**s - '0')) > BL_EXPANSION_MAX)
+			n = BL_EXPANSION_MAX + 1;
+	return n;
+}
+
+/* The last atom is finished: fold it into the group. */
+static void finish(struct span *sp)
+{
+	sp->done += sp->last;
+	if (sp->last_depth > sp->depth)
+		sp->depth = sp->last_depth;
+	sp->last = 0;
+	sp->last_depth = 0;
+}
+
+/* The group at sp[1] is closed: it becomes sp's last atom. */
+static void close_group(struct span *sp)
+{
+	finish(sp + 1);
+	finish(sp);
+	sp->last = sp[1].done + 1;
+	sp->last_depth = sp[1].depth;
+}
+
+static bool too_costly(const struct span *sp)
+{
+	return sp->done + sp->last > BL_EXPANSION_MAX ||
+	       sp->last_depth > BL_STAR_DEPTH_MAX;
+}
+
+unsigned int blacklist_pattern_cost(const char *s)
+{
+	struct span stack[BL_PATTERN_MAX + 1], *sp = stack;
+
+	memset(sp, 0, sizeof(*sp));
+	for (; *s; s++) {
+		unsigned long lo, hi;
+
+		switch (*s) {
+		case '(':
+			if (sp == stack + BL_PATTERN_MAX)
+				return BL_EXPANSION_MAX + 1;
+			sp++;
+			memset(sp, 0, sizeof(*sp));
+			continue;
+		case ')':
+			if (sp == stack)
+				goto atom;	/* a literal ')' */
+			sp--;
+			close_group(sp);
+			break;
+		case '|':
+			finish(sp);
+			continue;
+		case '?':
+			continue;
+		case '*':
+			sp->last_depth++;
+			break;
+		case '+':
+			sp->last *= 2;
+			sp->last_depth++;
+			break;
+		case '{':
+			if (s[1] < '0' || s[1] > '9')
+				goto atom;
+			s++;
+			lo = hi = count(&s);
+			if (*s == ',') {
+				s++;
+				if (*s >= '0' && *s <= '9') {
+					hi = count(&s);
+				} else {
+					/* X{n,} is n copies and a star. */
+					hi = lo + 1;
+					sp->last_depth++;
+				}
+			}
+			sp->last *= hi > lo ? hi : lo ? lo : 1;
+			/* Not a well-formed count: look at what ended it. */
+			if (*s != '}')
+				s--;
+			break;
+		case '[':
+			s = skip_bracket(s);
+			goto atom;
+		case '\\':
+			if (s[1])
+				s++;
+			goto atom;
+		default:
+		atom:
+			finish(sp);
+			sp->last = 1;
+			break;
+		}
+		if (too_costly(sp))
+			return BL_EXPANSION_MAX + 1;
+	}
+	while (sp > stack) {
+		sp--;
+		close_group(sp);
+		if (too_costly(sp))
+			return BL_EXPANSION_MAX + 1;
+	}
+	finish(sp);
+	return sp->done > BL_EXPANSION_MAX ? BL_EXPANSION_MAX + 1 : sp->done;
+}
+
+int blacklist_pattern_set(struct bl_pattern *p, const char *text,
+			  char *err, size_t errlen)
+{
+	regex_t re;
+	char *copy;
+	int rc;
+
+	if (!*text) {
+		snprintf(err, errlen, "empty pattern");
+		return -EINVAL;
+	}
+	if (strlen(text) > BL_PATTERN_MAX) {
+		snprintf(err, errlen, "pattern longer than %d characters",
+			 BL_PATTERN_MAX);
+		return -EINVAL;
+	}
+	if (blacklist_pattern_cost(text) > BL_EXPANSION_MAX) {
+		snprintf(err, errlen, "too complex: repetitions expand to more than %d elements or nest more than %d deep",
+			 BL_EXPANSION_MAX, BL_STAR_DEPTH_MAX);
+		return -EINVAL;
+	}
+	rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char why[128];
+
+		regerror(rc, &re, why, sizeof(why));
+		snprintf(err, errlen, "invalid regular expression: %s", why);
+		return rc == REG_ESPACE ? -ENOMEM : -EINVAL;
+	}
+	copy = strdup(text);
+	if (!copy) {
+		regfree(&re);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	blacklist_pattern_clear(p);
+	p->text = copy;
+	p->re = re;
+	return 0;
+}
+
+void blacklist_pattern_clear(struct bl_pattern *p)
+{
+	if (p->text) {
+		regfree(&p->re);
+		free(p->text);
+		p->text = NULL;
+	}
+}
+
+bool blacklist_pattern_match(const struct bl_pattern *p, const char *s)
+{
+	if (!p->text)
+		return true;
+	return s && regexec(&p->re, s, 0, NULL, 0) == 0;
+}
+
+bool blacklist_device_match(const struct bl_device *d, const char *vendor,
+			    const char *product)
+{
+	if (!d->vendor.text && !d->product.text)
+		return false;
+	return blacklist_pattern_match(&d->vendor, vendor) &&
+	       blacklist_pattern_match(&d->product, product);
+}
+
+void blacklist_device_clear(struct bl_device *d)
+{
+	blacklist_pattern_clear(&d->vendor);
+	blacklist_pattern_clear(&d->product);
+}
+
+void blacklist_init(struct blacklist *bl)
+{
+	memset(bl, 0, sizeof(*bl));
+}
+
+void blacklist_clear(struct blacklist *bl)
+{
+	size_t i;
+
+	for (i = 0; i < bl->n_devnode; i++)
+		blacklist_pattern_clear(&bl->devnode[i]);
+	for (i = 0; i < bl->n_device; i++)
+		blacklist_device_clear(&bl->device[i]);
+	free(bl->devnode);
+	free(bl->device);
+	blacklist_init(bl);
+}
+
+/*
+ * Lists grow one entry at a time: they are short and built once per
+ * (re)configuration, so the quadratic copying does not matter.
+ */
+static void *grow(void *array, size_t n, size_t size)
+{
+	if (n >= ((size_t)-1) / size - 1)
+		return NULL;
+	return realloc(array, (n + 1) * size);
+}
+
+int blacklist_add_devnode(struct blacklist *bl, const char *pattern,
+			  char *err, size_t errlen)
+{
+	struct bl_pattern p = { .text = NULL };
+	struct bl_pattern *list;
+	int rc;
+
+	rc = blacklist_pattern_set(&p, pattern, err, errlen);
+	if (rc)
+		return rc;
+	list = grow(bl->devnode, bl->n_devnode, sizeof(*list));
+	if (!list) {
+		blacklist_pattern_clear(&p);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	list[bl->n_devnode++] = p;
+	bl->devnode = list;
+	return 0;
+}
+
+int blacklist_add_builtin(struct blacklist *bl)
+{
+	char err[160];
+	int i, rc;
+
+	for (i = 0; blacklist_builtin[i]; i++) {
+		/* Built-ins go first, so that n_builtin marks them. */
+		if (bl->n_devnode != bl->n_builtin)
+			return -EINVAL;
+		rc = blacklist_add_devnode(bl, blacklist_builtin[i], err,
+					   sizeof(err));
+		if (rc)
+			return rc;
+		bl->n_builtin++;
+	}
+	return 0;
+}
+
+int blacklist_add_device(struct blacklist *bl, struct bl_device *d)
+{
+	struct bl_device *list;
+
+	list = grow(bl->device, bl->n_device, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	list[bl->n_device++] = *d;
+	bl->device = list;
+	memset(d, 0, sizeof(*d));
+	return 0;
+}
+
+bool blacklist_match(const struct blacklist *bl, const char *devnode,
+		     const char *vendor, const char *product)
+{
+	size_t i;
+
+	for (i = 0; devnode && i < bl->n_devnode; i++)
+		if (blacklist_pattern_match(&bl->devnode[i], devnode))
+			return true;
+	for (i = 0; i < bl->n_device; i++)
+		if (blacklist_device_match(&bl->device[i], vendor, product))
+			return true;
+	return false;
+}
+
+bool blacklist_excluded(const struct blacklist *bl,
+			const struct blacklist *exceptions,
+			const char *devnode, const char *vendor,
+			const char *product)
+{
+	if (blacklist_match(exceptions, devnode, vendor, product))
+		return false;
+	return blacklist_match(bl, devnode, vendor, product);
+}
+
+void blacklist_dump(const struct blacklist *bl, FILE *out, const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < bl->n_devnode; i++)
+		fprintf(out, "%s%sdevnode \"%s\"\n", indent,
+			i < bl->n_builtin ? "# built in: " : "",
+			bl->devnode[i].text);
+	for (i = 0; i < bl->n_device; i++) {
+		const struct bl_device *d = &bl->device[i];
+
+		fprintf(out, "%sdevice {\n", indent);
+		if (d->vendor.text)
+			fprintf(out, "%s\tvendor \"%s\"\n", indent, d->vendor.text);
+		if (d->product.text)
+			fprintf(out, "%s\tproduct \"%s\"\n", indent, d->product.text);
+		fprintf(out, "%s}\n", indent);
+	}
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cli-client.c - multipathd as its own client: "multipathd show paths"
+ * sends one command and prints the reply; "multipathd -k" reads commands
+ * at a prompt. Runs in a short-lived process of its own, so errors go
+ * straight to stderr rather than through the daemon's log.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/*
+ * How long to wait for a reply. The daemon answers from a snapshot and
+ * never makes a reader wait for checks, so this only has to outlast a
+ * very large "show paths" or a reconfigure.
+ */
+#define CLI_CLIENT_TIMEOUT_MS	60000
+
+#define CLI_PROMPT	"multipathd> "
+
+static void cli_print_reply(const char *reply)
+{
+	size_t len = strlen(reply);
+
+	fputs(reply, stdout);
+	if (len && reply[len - 1] != '\n')
+		putchar('\n');
+	fflush(stdout);
+}
+
+/* One request and its reply on an open connection: 0 or -errno. */
+static int cli_exchange(int fd, const char *cmd)
+{
+	char *reply;
+	int r;
+
+	r = cli_send(fd, cmd);
+	if (!r)
+		r = cli_recv(fd, &reply, CLI_CLIENT_TIMEOUT_MS);
+	if (r)
+		return r;
+	cli_print_reply(reply);
+	free(reply);
+	return 0;
+}
+
+static int cli_client_connect(const char *socket_name)
+{
+	int fd = cli_connect(socket_name);
+
+	if (fd < 0)
+		fprintf(stderr,
+			"multipathd: cannot connect to %s: %s (multipathd is not running?)\n",
+			socket_name, strerror(-fd));
+	return fd;
+}
+
+/* argv joined by single spaces; NULL when it would not fit a request. */
+static char *cli_join(int argc, char **argv)
+{
+	size_t len = 0;
+	char *cmd;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		len += strlen(argv[i]) + 1;
+		if (len > CLI_MAX_REQUEST)
+			return NULL;
+	}
+	cmd = calloc(1, len ? len : 1);
+	if (!cmd)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(cmd, " ");
+		strcat(cmd, argv[i]);
+	}
+	return cmd;
+}
+
+static int cli_one_shot(const char *socket_name, int argc, char **argv)
+{
+	char *cmd;
+	int fd, r;
+
+	if (argc < 1) {
+		fprintf(stderr, "multipathd: no command given\n");
+		return 1;
+	}
+	cmd = cli_join(argc, argv);
+	if (!cmd) {
+		fprintf(stderr, "multipathd: command too long (at most %d bytes)\n",
+			CLI_MAX_REQUEST - 1);
+		return 1;
+	}
+	fd = cli_client_connect(socket_name);
+	if (fd < 0) {
+		free(cmd);
+		return 1;
+	}
+	r = cli_exchange(fd, cmd);
+	if (r)
+		fprintf(stderr, "multipathd: no reply from %s: %s\n",
+			socket_name, strerror(-r));
+	close(fd);
+	free(cmd);
+	return r ? 1 : 0;
+}
+
+/* Trim blank space at both ends, in place. */
+static char *cli_trim(char *s)
+{
+	size_t len;
+
+	s += strspn(s, " \t\r\n");
+	len = strlen(s);
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		s[--len] = '\0';
+	return s;
+}
+
+/*
+ * The prompt keeps one connection for the session. If the daemon goes
+ * away (restarted, shut down by a command typed here) the command fails
+ * and the next one connects again, so the prompt outlives a restart.
+ */
+static int cli_interactive(const char *socket_name)
+{
+	char *buf = NULL, *cmd;
+	size_t cap = 0;
+	int fd, r;
+
+	fd = cli_client_connect(socket_name);
+	if (fd < 0)
+		return 1;
+	for (;;) {
+		fputs(CLI_PROMPT, stdout);
+		fflush(stdout);
+		if (getline(&buf, &cap, stdin) < 0)
+			break;
+		cmd = cli_trim(buf);
+		if (!*cmd)
+			continue;
+		if (!strcasecmp(cmd, "quit") || !strcasecmp(cmd, "exit"))
+			break;
+		if (strlen(cmd) >= CLI_MAX_REQUEST) {
+			fprintf(stderr, "command too long (at most %d bytes)\n",
+				CLI_MAX_REQUEST - 1);
+			continue;
+		}
+		if (fd < 0)
+			fd = cli_client_connect(socket_name);
+		if (fd < 0)
+			continue;
+		r = cli_exchange(fd, cmd);
+		if (r) {
+			fprintf(stderr, "no reply from %s: %s\n", socket_name,
+				strerror(-r));
+			close(fd);
+			fd = -1;
+		}
+	}
+	/* End the prompt's line on EOF, so the shell's starts on its own. */
+	if (feof(stdin) && isatty(STDIN_FILENO))
+		putchar('\n');
+	fflush(stdout);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+int cli_client_main(const char *socket_name, int argc, char **argv,
+		    bool interactive)
+{
+	/* "-k CMD" runs CMD, as the upstream client's -k"CMD" does. */
+	if (interactive && argc == 0)
+		return cli_interactive(socket_name);
+	return cli_one_shot(socket_name, argc, argv);
+}

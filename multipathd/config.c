@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * config.c - multipathd's configuration object: the built-in defaults,
+ * loading a file (parsed by config-parse.c), the queries the daemon makes,
+ * how a path's settings are resolved, and the dump ("show config").
+ *
+ * A struct mp_config is never changed after config_parse() returns it, so
+ * any thread may query it without a lock while the daemon holds it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkers.h"
+#include "config-internal.h"
+
+#define CONF_FILE_MAX		(1 << 20)	/* bytes; a real file is < 10 KiB */
+
+/* --- loading and freeing -------------------------------------------- */
+
+struct mp_config *config_new(void)
+{
+	struct mp_config *conf = calloc(1, sizeof(*conf));
+
+	if (!conf)
+		return NULL;
+	conf->verbosity = DEFAULT_VERBOSITY;
+	conf->defaults.polling_interval = DEFAULT_POLLING_INTERVAL;
+	blacklist_init(&conf->blacklist);
+	blacklist_init(&conf->exceptions);
+	conf->socket_name = strdup(DEFAULT_SOCKET_NAME);
+	if (!conf->socket_name || blacklist_add_builtin(&conf->blacklist)) {
+		config_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+void config_free(struct mp_config *conf)
+{
+	size_t i;
+
+	if (!conf)
+		return;
+	for (i = 0; i < conf->n_devices; i++)
+		blacklist_device_clear(&conf->devices[i].id);
+	free(conf->devices);
+	blacklist_clear(&conf->blacklist);
+	blacklist_clear(&conf->exceptions);
+	free(conf->plugin_dir);
+	free(conf->socket_name);
+	free(conf);
+}
+
+int config_add_device(struct mp_config *conf, struct dev_entry *dev)
+{
+	struct dev_entry *list;
+
+	if (conf->n_devices >= ((size_t)-1) / sizeof(*list) - 1)
+		return -ENOMEM;
+	list = realloc(conf->devices, (conf->n_devices + 1) * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	list[conf->n_devices++] = *dev;
+	conf->devices = list;
+	memset(dev, 0, sizeof(*dev));
+	return 0;
+}
+
+/* Read a whole file of at most CONF_FILE_MAX bytes; 0 or -errno. */
+static int read_file(int fd, char **ret, size_t *ret_len)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *bigger;
+	ssize_t n;
+
+	while (buf) {
+		if (len == size) {
+			bigger = realloc(buf, size * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0) {
+				*ret = buf;
+				*ret_len = len;
+				return 0;
+			}
+			n = -errno;
+			free(buf);
+			return n;
+		}
+		len += n;
+		if (len > CONF_FILE_MAX) {
+			free(buf);
+			return -EFBIG;
+		}
+	}
+	free(buf);
+	return -ENOMEM;
+}
+
+int config_load(const char *file, struct mp_config **ret, bool *missing)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, rc;
+
+	if (!file)
+		file = DEFAULT_CONFIG_FILE;
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) {
+		mpath_log(MPATH_LOG_INFO, "%s: no such file, using the built-in defaults",
+			  file);
+		rc = config_parse(NULL, 0, file, ret);
+		if (rc == 0 && missing)
+			*missing = true;
+		return rc;
+	}
+	if (fd < 0) {
+		rc = -errno;
+		mpath_log(MPATH_LOG_ERR, "%s: cannot open: %s", file, strerror(-rc));
+		return rc;
+	}
+	rc = read_file(fd, &buf, &len);
+	close(fd);
+	if (rc) {
+		mpath_log(MPATH_LOG_ERR, "%s: cannot read: %s", file,
+			  rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+		return rc;
+	}
+	rc = config_parse(buf, len, file, ret);
+	free(buf);
+	if (rc == 0 && missing)
+		*missing = false;
+	return rc;
+}
+
+/* --- queries ----------------------------------------------------------- */
+
+unsigned int config_verbosity(const struct mp_config *conf)
+{
+	return conf->verbosity;
+}
+
+const char *config_plugin_dir(const struct mp_config *conf)
+{
+	return conf->plugin_dir;
+}
+
+const char *config_socket_name(const struct mp_config *conf)
+{
+	return conf->socket_name;
+}
+
+bool config_blacklisted(const struct mp_config *conf, const char *devnode,
+			const char *vendor, const char *product)
+{
+	return blacklist_excluded(&conf->blacklist, &conf->exceptions,
+				  devnode, vendor, product);
+}
+
+void config_path_settings(const struct mp_config *conf, const char *vendor,
+			  const char *product, bool is_scsi,
+			  struct path_settings *out)
+{
+	const struct settings *layer[3] = { &conf->overrides, NULL, &conf->defaults };
+	size_t i;
+
+	for (i = 0; i < conf->n_devices; i++) {
+		if (blacklist_device_match(&conf->devices[i].id, vendor, product)) {
+			layer[1] = &conf->devices[i].set;
+			break;
+		}
+	}
+	memset(out, 0, sizeof(*out));
+	/* The first layer that sets a field decides it. */
+	for (i = 0; i < 3; i++) {
+		const struct settings *s = layer[i];
+
+		if (!s)
+			continue;
+		if (!out->checker[0] && s->checker[0])
+			memcpy(out->checker, s->checker, sizeof(out->checker));
+		if (!out->checker_timeout)
+			out->checker_timeout = s->checker_timeout;
+		if (!out->polling_interval)
+			out->polling_interval = s->polling_interval;
+		if (!out->max_polling_interval)
+			out->max_polling_interval = s->max_polling_interval;
+	}
+	if (!out->checker[0])
+		snprintf(out->checker, sizeof(out->checker), "%s",
+			 is_scsi ? "tur" : "directio");
+	if (!out->polling_interval)
+		out->polling_interval = DEFAULT_POLLING_INTERVAL;
+	if (!out->max_polling_interval)
+		out->max_polling_interval =
+			DEFAULT_MAX_POLLING_FACTOR * out->polling_interval;
+	if (out->max_polling_interval < out->polling_interval)
+		out->max_polling_interval = out->polling_interval;
+}
+
+/* --- the dump ------------------------------------------------------------ */
+
+/*
+ * What is not set is written as a comment, not as its derived value:
+ * writing "max_polling_interval 20" into defaults would change what a
+ * device with its own polling_interval gets when the dump is loaded again.
+ */
+static void dump_settings(FILE *f, const char *ind, const struct settings *s,
+			  bool defaults)
+{
+	if (s->checker[0])
+		fprintf(f, "%spath_checker %s\n", ind, s->checker);
+	else if (defaults)
+		fprintf(f, "%s# path_checker not set: tur for SCSI disks, directio for others\n", ind);
+	if (s->checker_timeout)
+		fprintf(f, "%schecker_timeout %u\n", ind, s->checker_timeout);
+	else if (defaults)
+		fprintf(f, "%s# checker_timeout not set: each device's own SCSI timeout\n", ind);
+	if (s->polling_interval)
+		fprintf(f, "%spolling_interval %u\n", ind, s->polling_interval);
+	if (s->max_polling_interval)
+		fprintf(f, "%smax_polling_interval %u\n", ind, s->max_polling_interval);
+	else if (defaults)
+		fprintf(f, "%s# max_polling_interval not set: %d x polling_interval\n",
+			ind, DEFAULT_MAX_POLLING_FACTOR);
+}
+
+/*
+ * Every string value is written quoted: the lexer lets no value contain a
+ * quote, a newline or a control character, so quoting always round-trips.
+ */
+char *config_dump(const struct mp_config *conf)
+{
+	char *buf = NULL;
+	size_t size = 0, i;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "defaults {\n\tverbosity %u\n", conf->verbosity);
+	dump_settings(f, "\t", &conf->defaults, true);
+	if (conf->plugin_dir)
+		fprintf(f, "\tplugin_dir \"%s\"\n", conf->plugin_dir);
+	else
+		fprintf(f, "\t# plugin_dir not set: the library's plugin directory\n");
+	fprintf(f, "\tsocket_name \"%s\"\n}\n", conf->socket_name);
+
+	fprintf(f, "blacklist {\n");
+	blacklist_dump(&conf->blacklist, f, "\t");
+	fprintf(f, "}\nblacklist_exceptions {\n");
+	blacklist_dump(&conf->exceptions, f, "\t");
+	fprintf(f, "}\ndevices {\n");
+	for (i = 0; i < conf->n_devices; i++) {
+		const struct dev_entry *d = &conf->devices[i];
+
+		fprintf(f, "\tdevice {\n");
+		if (d->id.vendor.text)
+			fprintf(f, "\t\tvendor \"%s\"\n", d->id.vendor.text);
+		if (d->id.product.text)
+			fprintf(f, "\t\tproduct \"%s\"\n", d->id.product.text);
+		dump_settings(f, "\t\t", &d->set, false);
+		fprintf(f, "\t}\n");
+	}
+	fprintf(f, "}\noverrides {\n");
+	dump_settings(f, "\t", &conf->overrides, false);
+	fprintf(f, "}\n");
+
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

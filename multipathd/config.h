@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.h - multipathd's configuration: multipath.conf syntax, built-in
+ * defaults, the blacklist and its exceptions, per-device settings.
+ *
+ * A struct mp_config is immutable once loaded: reconfigure loads a new one
+ * and swaps it in, so readers need no lock. Owned by the daemon.
+ */
+#ifndef MPATHD_CONFIG_H
+#define MPATHD_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DEFAULT_SOCKET_NAME	"@/org/kernel/linux/storage/multipathd"
+#define DEFAULT_CONFIG_FILE	"/etc/multipath.conf"
+#define DEFAULT_POLLING_INTERVAL	5
+
+struct mp_config;	/* opaque: config.c */
+
+/* What the configuration says about one path. */
+struct path_settings {
+	char checker[16];		/* "" never: resolved with the defaults */
+	unsigned int checker_timeout;	/* seconds; 0: use the device's own */
+	unsigned int polling_interval;	/* seconds, >= 1 */
+	unsigned int max_polling_interval;	/* seconds, >= polling_interval */
+};
+
+/*
+ * config_load - parse file (NULL: DEFAULT_CONFIG_FILE) into a new config.
+ *
+ * A missing file is not an error: the built-in defaults apply (and
+ * *missing is set, when missing is not NULL). A syntax error (unbalanced
+ * braces, a section where none may be) is reported as "FILE:LINE: reason"
+ * and fails with -EINVAL. An unknown keyword or a bad value is reported with
+ * its line and skipped, as upstream does. Returns 0 or -errno; *ret is set
+ * only on success. Reports go through mpath_log().
+ */
+int config_load(const char *file, struct mp_config **ret, bool *missing);
+
+/* config_parse - the same from a buffer (tests, fuzzing); name for reports. */
+int config_parse(const char *buf, size_t len, const char *name,
+		 struct mp_config **ret);
+
+void config_free(struct mp_config *conf);
+
+/* Global settings. */
+unsigned int config_verbosity(const struct mp_config *conf);	/* 0..6, default 2 */
+const char *config_plugin_dir(const struct mp_config *conf);	/* NULL: library default */
+const char *config_socket_name(const struct mp_config *conf);	/* "@..." abstract */
+
+/*
+ * config_blacklisted - is this device excluded? devnode is the kernel name
+ * ("sda", "loop0"); vendor and product may be NULL (unknown). An exception
+ * (blacklist_exceptions) that matches wins over any blacklist entry. The
+ * built-in blacklist keeps out ram, zram, loop, dm-, sr, fd, md, nbd, ... .
+ */
+bool config_blacklisted(const struct mp_config *conf, const char *devnode,
+			const char *vendor, const char *product);
+
+/*
+ * config_path_settings - the settings for a path: overrides, then the first
+ * matching devices/device entry, then defaults; the checker defaults to "tur"
+ * for SCSI disks and "directio" otherwise.
+ */
+void config_path_settings(const struct mp_config *conf, const char *vendor,
+			  const char *product, bool is_scsi,
+			  struct path_settings *out);
+
+/* config_dump - the effective configuration as text (malloc()ed), or NULL. */
+char *config_dump(const struct mp_config *conf);
+
+#endif /* MPATHD_CONFIG_H */

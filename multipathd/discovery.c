@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * discovery.c - block devices from libudev: the whole disks that exist at
+ * start, and those added, changed and removed while the daemon runs.
+ *
+ * Context: a struct udev and the objects made from it are not thread-safe;
+ * these functions are called by the thread running the daemon's event loop
+ * only. disc_enumerate() reads sysfs and may take a while with many
+ * devices; disc_monitor_receive() never blocks (the monitor's socket is
+ * non-blocking).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "checkers.h"
+#include "discovery.h"
+
+/*
+ * udevd's control socket: if it exists, udevd runs and re-broadcasts
+ * every event once it has processed it.
+ */
+#define UDEVD_CONTROL	"/run/udev/control"
+
+/*
+ * The monitor socket's receive buffer. A burst (a storage array bringing
+ * thousands of LUNs at once) must not overflow it: lost events are lost
+ * paths. Setting it beyond the system's rmem_max needs CAP_NET_ADMIN,
+ * which the daemon has; without it the default stays, and that is logged.
+ */
+#define MONITOR_RCVBUF	(64 * 1024 * 1024)
+
+/* Copy src into dst without leading and trailing blanks (sysfs pads them). */
+static void copy_trimmed(char *dst, size_t size, const char *src)
+{
+	size_t len;
+
+	dst[0] = '\0';
+	if (!src)
+		return;
+	while (*src == ' ' || *src == '\t' || *src == '\n')
+		src++;
+	len = strlen(src);
+	while (len && (src[len - 1] == ' ' || src[len - 1] == '\t' ||
+		       src[len - 1] == '\n'))
+		len--;
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* A sysfs attribute as an unsigned number; 0 when absent or not one. */
+static unsigned int sysattr_uint(struct udev_device *dev, const char *attr)
+{
+	const char *v = udev_device_get_sysattr_value(dev, attr);
+	unsigned long n;
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || n > UINT_MAX)
+		return 0;
+	return n;
+}
+
+/*
+ * What is known of a device without reading sysfs: its names and number
+ * (what a remove event still carries). -EINVAL if it has no usable name.
+ */
+static int facts_names(struct udev_device *dev, struct path_facts *pf)
+{
+	const char *name = udev_device_get_sysname(dev);
+	const char *node = udev_device_get_devnode(dev);
+	int len;
+
+	memset(pf, 0, sizeof(*pf));
+	if (!name || strlen(name) >= sizeof(pf->devnode))
+		return -EINVAL;
+	strcpy(pf->devnode, name);
+	/* udev's node name where it has one: it knows about "cciss!c0d0". */
+	if (node)
+		len = snprintf(pf->devpath, sizeof(pf->devpath), "%s", node);
+	else
+		len = snprintf(pf->devpath, sizeof(pf->devpath), "/dev/%s", name);
+	if (len < 0 || (size_t)len >= sizeof(pf->devpath))
+		return -EINVAL;
+	pf->devt = udev_device_get_devnum(dev);
+	return 0;
+}
+
+/* Everything about an existing device, read from sysfs now. */
+static int facts_read(struct udev_device *dev, struct path_facts *pf)
+{
+	struct udev_device *sdev;
+	int err = facts_names(dev, pf);
+
+	if (err)
+		return err;
+	/* The parent is owned by dev: not unreferenced here. */
+	sdev = udev_device_get_parent_with_subsystem_devtype(dev, "scsi",
+							      "scsi_device");
+	if (!sdev)
+		return 0;
+	pf->is_scsi = strncmp(pf->devnode, "sd", 2) == 0;
+	copy_trimmed(pf->vendor, sizeof(pf->vendor),
+		     udev_device_get_sysattr_value(sdev, "vendor"));
+	copy_trimmed(pf->product, sizeof(pf->product),
+		     udev_device_get_sysattr_value(sdev, "model"));
+	pf->scsi_timeout = sysattr_uint(sdev, "timeout");
+	return 0;
+}
+
+static bool is_disk(struct udev_device *dev)
+{
+	const char *type = udev_device_get_devtype(dev);
+
+	return type && strcmp(type, "disk") == 0;
+}
+
+int disc_enumerate(struct udev *udev,
+		   void (*fn)(const struct path_facts *pf, void *data),
+		   void *data)
+{
+	struct udev_list_entry *entry;
+	struct udev_enumerate *e;
+	int err;
+
+	errno = 0;
+	e = udev_enumerate_new(udev);
+	if (!e)
+		return errno ? -errno : -ENOMEM;
+	/*
+	 * DEVTYPE is in each device's uevent file, so this works without
+	 * udevd as well; partitions are left out here, not in the loop.
+	 */
+	err = udev_enumerate_add_match_subsystem(e, "block");
+	if (!err)
+		err = udev_enumerate_add_match_property(e, "DEVTYPE", "disk");
+	if (!err)
+		err = udev_enumerate_scan_devices(e);
+	if (err < 0) {
+		mpath_log(MPATH_LOG_ERR, "discovery: cannot list block devices: %s",
+			  strerror(-err));
+		udev_enumerate_unref(e);
+		return err;
+	}
+	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
+		const char *syspath = udev_list_entry_get_name(entry);
+		struct udev_device *dev;
+		struct path_facts pf;
+
+		dev = udev_device_new_from_syspath(udev, syspath);
+		if (!dev) {
+			/* Gone since the scan: not an error. */
+			mpath_log(MPATH_LOG_DEBUG, "discovery: %s vanished",
+				  syspath);
+			continue;
+		}
+		if (is_disk(dev) && facts_read(dev, &pf) == 0)
+			fn(&pf, data);
+		else
+			mpath_log(MPATH_LOG_DEBUG, "discovery: %s ignored",
+				  syspath);
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+	return 0;
+}
+
+int disc_monitor_open(struct udev *udev, struct udev_monitor **ret)
+{
+	struct udev_monitor *mon;
+	const char *source;
+	int err;
+
+	/*
+	 * With udevd, its events: they come after udevd has finished with
+	 * the device (rules run, links made). Without udevd nobody sends
+	 * those, so the kernel's own uevents are the only source.
+	 */
+	source = access(UDEVD_CONTROL, F_OK) == 0 ? "udev" : "kernel";
+	errno = 0;
+	mon = udev_monitor_new_from_netlink(udev, source);
+	if (!mon) {
+		err = errno ? -errno : -ENOMEM;
+		mpath_log(MPATH_LOG_ERR, "discovery: cannot open the %s event monitor: %s",
+			  source, strerror(-err));
+		return err;
+	}
+	/* Partitions are filtered in the socket, before they wake us up. */
+	err = udev_monitor_filter_add_match_subsystem_devtype(mon, "block",
+							      "disk");
+	if (!err)
+		err = udev_monitor_enable_receiving(mon);
+	if (err < 0) {
+		mpath_log(MPATH_LOG_ERR, "discovery: cannot start the %s event monitor: %s",
+			  source, strerror(-err));
+		udev_monitor_unref(mon);
+		return err;
+	}
+	err = udev_monitor_set_receive_buffer_size(mon, MONITOR_RCVBUF);
+	if (err < 0)
+		mpath_log(MPATH_LOG_WARNING, "discovery: event buffer not enlarged: %s",
+			  strerror(-err));
+	mpath_log(MPATH_LOG_DEBUG, "discovery: listening to %s events", source);
+	*ret = mon;
+	return 0;
+}
+
+int disc_monitor_receive(struct udev_monitor *mon, enum disc_action *action,
+			 struct path_facts *pf)
+{
+	struct udev_device *dev;
+	const char *act;
+	int ret = 0;
+
+	errno = 0;
+	dev = udev_monitor_receive_device(mon);
+	if (!dev) {
+		/*
+		 * Nothing, or only events the filter dropped. ENOBUFS means
+		 * events were lost: returned, so that the caller can
+		 * enumerate again.
+		 */
+		if (!errno || errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR)
+			return 0;
+		return -errno;
+	}
+	act = udev_device_get_action(dev);
+	if (!act || !is_disk(dev))
+		goto out;
+	if (strcmp(act, "remove") == 0) {
+		/* Its sysfs directory is gone: only the event's facts are left. */
+		if (facts_names(dev, pf) == 0) {
+			*action = DISC_REMOVE;
+			ret = 1;
+		}
+	} else if (strcmp(act, "add") == 0 || strcmp(act, "change") == 0) {
+		if (facts_read(dev, pf) == 0) {
+			*action = act[0] == 'a' ? DISC_ADD : DISC_CHANGE;
+			ret = 1;
+		}
+	}
+out:
+	if (!ret)
+		mpath_log(MPATH_LOG_DEBUG, "discovery: event %s %s ignored",
+			  act ? act : "?", udev_device_get_sysname(dev) ?: "?");
+	udev_device_unref(dev);
+	return ret;
+}

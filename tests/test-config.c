@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-config.c - multipath.conf as multipathd reads it: the built-in
+ * defaults with no file, every keyword and alias, which settings a path
+ * gets (overrides, then the first matching device, then defaults; tur for
+ * SCSI, directio otherwise), syntax errors failing the load with file and
+ * line, unknown keywords and bad values skipped with their line while the
+ * rest applies, the blacklist and its exceptions, and the dump parsing
+ * back to itself.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test-util.h"
+#include "../multipathd/blacklist.c"
+#include "../multipathd/config.c"
+#include "../multipathd/config-parse.c"
+
+#define NAME	"test.conf"
+
+static int setup(void **state)
+{
+	test_log_start();
+	return 0;
+}
+
+static struct mp_config *parse_ok(const char *text)
+{
+	struct mp_config *conf = NULL;
+	int rc = config_parse(text, strlen(text), NAME, &conf);
+
+	if (rc)
+		fail_msg("parse failed (%d): %s", rc, test_log.last);
+	return conf;
+}
+
+static struct path_settings settings_for(const struct mp_config *conf,
+					 const char *vendor, const char *product,
+					 bool scsi)
+{
+	struct path_settings ps;
+
+	memset(&ps, 0xa5, sizeof(ps));	/* everything must be written */
+	config_path_settings(conf, vendor, product, scsi, &ps);
+	return ps;
+}
+
+/* Was the last problem logged "test.conf:LINE: ..." with reason in it? */
+static void assert_reported(unsigned int line, const char *reason)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), NAME ":%u: ", line);
+	if (strncmp(test_log.last, prefix, strlen(prefix)) ||
+	    !strstr(test_log.last, reason))
+		fail_msg("logged \"%s\", expected \"%s%s\"", test_log.last,
+			 prefix, reason);
+}
+
+static void builtin_defaults_without_a_file(void **state)
+{
+	struct mp_config *conf = NULL;
+	struct path_settings ps;
+
+	assert_int_equal(config_parse(NULL, 0, NULL, &conf), 0);
+	assert_int_equal(config_verbosity(conf), 2);
+	assert_null(config_plugin_dir(conf));
+	assert_string_equal(config_socket_name(conf), DEFAULT_SOCKET_NAME);
+	assert_string_equal(DEFAULT_SOCKET_NAME, "@/org/kernel/linux/storage/multipathd");
+	ps = settings_for(conf, "NETAPP", "LUN", true);
+	assert_string_equal(ps.checker, "tur");
+	assert_int_equal(ps.checker_timeout, 0);
+	assert_int_equal(ps.polling_interval, 5);
+	assert_int_equal(ps.max_polling_interval, 20);
+	ps = settings_for(conf, NULL, NULL, false);
+	assert_string_equal(ps.checker, "directio");
+	assert_true(config_blacklisted(conf, "loop0", NULL, NULL));
+	assert_false(config_blacklisted(conf, "sda", "NETAPP", "LUN"));
+	assert_int_equal(test_log_problems(), 0);
+	config_free(conf);
+	config_free(NULL);
+}
+
+static void missing_file_means_defaults(void **state)
+{
+	struct mp_config *conf = NULL;
+	bool missing = false;
+
+	assert_int_equal(config_load("/nonexistent/multipath.conf", &conf, &missing), 0);
+	assert_true(missing);
+	assert_non_null(conf);
+	assert_int_equal(config_verbosity(conf), 2);
+	assert_int_equal(test_log_problems(), 0);
+	config_free(conf);
+	/* missing may be NULL. */
+	assert_int_equal(config_load("/nonexistent/multipath.conf", &conf, NULL), 0);
+	config_free(conf);
+}
+
+static void file_is_read_and_unreadable_one_fails(void **state)
+{
+	char path[] = "/tmp/test-config.XXXXXX";
+	const char *text = "defaults {\n\tverbosity 4\n}\n";
+	struct mp_config *conf = NULL, *untouched = (void *)&path;
+	bool missing = true;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(config_load(path, &conf, &missing), 0);
+	assert_false(missing);
+	assert_int_equal(config_verbosity(conf), 4);
+	config_free(conf);
+
+	/* A syntax error in a file names the file. */
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "}\n", 2), 2);
+	close(fd);
+	conf = untouched;
+	assert_int_equal(config_load(path, &conf, &missing), -EINVAL);
+	assert_ptr_equal(conf, untouched);
+	assert_non_null(strstr(test_log.last, path));
+	assert_non_null(strstr(test_log.last, ":4: unbalanced braces"));
+	unlink(path);
+
+	/* A directory cannot be read: an error, not the defaults. */
+	assert_true(config_load("/tmp", &conf, &missing) < 0);
+	assert_ptr_equal(conf, untouched);
+	assert_non_null(strstr(test_log.last, "/tmp: cannot read"));
+}
+
+static void every_global_keyword_and_alias(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned int verbosity;
+		const char *plugin_dir, *socket;
+	} cases[] = {
+		{ "defaults {\n verbosity 0\n}", 0, NULL, DEFAULT_SOCKET_NAME },
+		{ "defaults {\n verbosity 6\n}", 6, NULL, DEFAULT_SOCKET_NAME },
+		{ "defaults {\n plugin_dir /opt/mp\n}", 2, "/opt/mp", DEFAULT_SOCKET_NAME },
+		{ "defaults {\n multipath_dir \"/lib/mp\"\n}", 2, "/lib/mp", DEFAULT_SOCKET_NAME },
+		{ "defaults {\n socket_name @mpd-test\n}", 2, NULL, "@mpd-test" },
+		{ "defaults {\n socket_name \"/run/mpd.sock\"\n}", 2, NULL, "/run/mpd.sock" },
+		/* The last setting wins, also across sections. */
+		{ "defaults {\n verbosity 3\n verbosity 5\n}\ndefaults { plugin_dir /a }\n"
+		  "defaults { plugin_dir /b }", 5, "/b", DEFAULT_SOCKET_NAME },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_config *conf = parse_ok(cases[i].text);
+
+		assert_int_equal(config_verbosity(conf), cases[i].verbosity);
+		if (cases[i].plugin_dir)
+			assert_string_equal(config_plugin_dir(conf), cases[i].plugin_dir);
+		else
+			assert_null(config_plugin_dir(conf));
+		assert_string_equal(config_socket_name(conf), cases[i].socket);
+		config_free(conf);
+	}
+	assert_int_equal(test_log_problems(), 0);
+}
+
+static const char *const layered[] = {
+	/* 0: defaults and devices */
+	"defaults {\n"
+	"	polling_interval 10\n"
+	"	checker_timeout 30\n"
+	"}\n"
+	"devices {\n"
+	"	device {\n"
+	"		vendor \"^NETAPP\"\n"
+	"		product \"^LUN\"\n"
+	"		path_checker rdac\n"
+	"		polling_interval 20\n"
+	"	}\n"
+	"	device {\n"
+	"		vendor \"^NETAPP\"\n"
+	"		checker_timeout 60\n"
+	"		max_polling_interval 15\n"
+	"	}\n"
+	"	device {\n"
+	"		product \"^VRAID\"\n"
+	"		checker emc_clariion\n"
+	"		max_polling_interval 5\n"
+	"	}\n"
+	"}\n",
+	/* 1: the same devices, overrides, a default checker */
+	"overrides {\n"
+	"	checker_timeout 5\n"
+	"	polling_interval 3\n"
+	"}\n"
+	"defaults {\n"
+	"	path_checker readsector0\n"
+	"	max_polling_interval 50\n"
+	"}\n"
+	"devices {\n"
+	"	device { vendor \"^NETAPP\" product \"^LUN\" path_checker rdac polling_interval 20 }\n"
+	"	device { vendor \"^DGC\" max_polling_interval 7 }\n"
+	"}\n",
+};
+
+static void settings_come_from_overrides_then_device_then_defaults(void **state)
+{
+	static const struct {
+		int conf;
+		const char *vendor, *product;
+		bool scsi;
+		struct path_settings want;
+	} cases[] = {
+		/* First matching device, then defaults; max is 4 x polling. */
+		{ 0, "NETAPP", "LUN C-Mode", true, { "rdac", 30, 20, 80 } },
+		{ 0, "NETAPP", "LUN C-Mode", false, { "rdac", 30, 20, 80 } },
+		{ 0, "NETAPP", "INF-01", true, { "tur", 60, 10, 15 } },
+		{ 0, "NETAPP", "INF-01", false, { "directio", 60, 10, 15 } },
+		/* A maximum below the polling interval of another level rises. */
+		{ 0, "DGC", "VRAID", false, { "emc_clariion", 30, 10, 10 } },
+		{ 0, "IBM", "2145", true, { "tur", 30, 10, 40 } },
+		{ 0, NULL, NULL, false, { "directio", 30, 10, 40 } },
+		{ 0, NULL, "VRAID", true, { "emc_clariion", 30, 10, 10 } },
+		/* Overrides beat the device, which beats defaults. */
+		{ 1, "NETAPP", "LUN", true, { "rdac", 5, 3, 50 } },
+		{ 1, "DGC", "x", true, { "readsector0", 5, 3, 7 } },
+		{ 1, "IBM", "2145", false, { "readsector0", 5, 3, 50 } },
+	};
+	struct mp_config *conf[2];
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		conf[i] = parse_ok(layered[i]);
+	assert_int_equal(test_log_problems(), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct path_settings ps = settings_for(conf[cases[i].conf],
+						       cases[i].vendor,
+						       cases[i].product,
+						       cases[i].scsi);
+
+		if (strcmp(ps.checker, cases[i].want.checker) ||
+		    ps.checker_timeout != cases[i].want.checker_timeout ||
+		    ps.polling_interval != cases[i].want.polling_interval ||
+		    ps.max_polling_interval != cases[i].want.max_polling_interval)
+			fail_msg("case %zu: got %s/%u/%u/%u, want %s/%u/%u/%u", i,
+				 ps.checker, ps.checker_timeout,
+				 ps.polling_interval, ps.max_polling_interval,
+				 cases[i].want.checker, cases[i].want.checker_timeout,
+				 cases[i].want.polling_interval,
+				 cases[i].want.max_polling_interval);
+	}
+	for (i = 0; i < 2; i++)
+		config_free(conf[i]);
+}
+
+static void syntax_errors_fail_with_file_and_line(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;		/* 0: strlen(text) */
+		unsigned int line;
+		const char *reason;
+	} cases[] = {
+		{ "defaults {\n\tpolling_interval 5\n", 0, 1,
+		  "unbalanced braces: 'defaults' opened here is not closed" },
+		{ "defaults {\n}\n\nblacklist {\n\tdevice {\n\t\tvendor X\n}\n", 0, 4,
+		  "'blacklist' opened here is not closed" },
+		{ "defaults {\n}\n}\n", 0, 3, "unbalanced braces: '}' without '{'" },
+		{ "defaults {\n\tdevices {\n\t}\n}\n", 0, 2,
+		  "section 'devices' is not allowed in defaults" },
+		{ "device {\n}\n", 0, 1, "section 'device' is not allowed in the top level" },
+		{ "devices {\n\tdevice {\n\t\tdevice {\n", 0, 3,
+		  "section 'device' is not allowed in devices/device" },
+		{ "overrides {\n\tdevice {\n", 0, 2,
+		  "section 'device' is not allowed in overrides" },
+		{ "defaults {\n\tplugin_dir \"/opt\n}\n", 0, 2, "unterminated quoted string" },
+		{ "defaults {\n\tplugin_dir \"/opt", 0, 2, "unterminated quoted string" },
+		{ "polling_interval 5\n", 0, 1, "'polling_interval' outside of any section" },
+		{ "\n\nhello world\n", 0, 3, "'hello' outside of any section" },
+		{ "{\n}\n", 0, 1, "'{' without a section name" },
+		{ "defaults {\n}\n\"blacklist\" {\n}\n", 0, 3,
+		  "quoted string where a keyword was expected" },
+		{ "defaults 5\n", 0, 1, "'defaults' must be followed by '{'" },
+		{ "defaults {\n\tpolling_interval {\n\t}\n}\n", 0, 2,
+		  "'polling_interval' takes a value, not a section" },
+		{ "defaults {\n\tverbosity 2\x01\n}\n", 0, 2, "invalid character 0x01" },
+		{ "defaults {\n\0}\n", 14, 2, "invalid character 0x00" },
+		{ "defaults {\n\tvendor \"a\x7f\"\n}\n", 0, 2, "invalid character 0x7f" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 1\n\t}\n", 0, 1,
+		  "unbalanced braces: the block opened here is not closed" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_config *conf = (void *)&conf;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		int rc;
+
+		test_log_start();
+		rc = config_parse(cases[i].text, len, NAME, &conf);
+		if (rc != -EINVAL)
+			fail_msg("case %zu: rc %d", i, rc);
+		assert_ptr_equal(conf, (void *)&conf);	/* *ret untouched */
+		assert_int_equal(test_log.count[MPATH_LOG_ERR], 1);
+		assert_reported(cases[i].line, cases[i].reason);
+	}
+}
+
+static void long_lines_are_refused_not_truncated(void **state)
+{
+	size_t n = 5000;
+	char *text = malloc(n + 64);
+	struct mp_config *conf = NULL;
+
+	assert_non_null(text);
+	/* A value just under the limit is fine... */
+	strcpy(text, "defaults {\nplugin_dir /");
+	memset(text + strlen(text), 'p', 4000);
+	strcpy(text + strlen("defaults {\nplugin_dir /") + 4000, "\n}\n");
+	conf = parse_ok(text);
+	assert_int_equal(strlen(config_plugin_dir(conf)), 4001);
+	config_free(conf);
+	/* ...one past it is a syntax error, in a value or in a comment. */
+	strcpy(text, "defaults {\n\n# ");
+	memset(text + strlen(text), 'c', n);
+	strcpy(text + strlen("defaults {\n\n# ") + n, "\n}\n");
+	assert_int_equal(config_parse(text, strlen(text), NAME, &conf), -EINVAL);
+	assert_reported(3, "line longer than 4096 characters");
+	text[12] = 'x';		/* the comment becomes a keyword */
+	assert_int_equal(config_parse(text, strlen(text), NAME, &conf), -EINVAL);
+	assert_reported(3, "line longer than 4096 characters");
+	free(text);
+}
+
+static void deep_unknown_blocks_are_skipped_without_recursion(void **state)
+{
+	size_t depth = 100000, i;
+	char *text = malloc(depth * 6 + 64), *p = text;
+	struct mp_config *conf;
+
+	assert_non_null(text);
+	for (i = 0; i < depth; i++)
+		p += sprintf(p, "x {\n");
+	for (i = 0; i < depth; i++)
+		p += sprintf(p, "}\n");
+	strcpy(p, "\ndefaults { verbosity 5 }\n");
+	conf = parse_ok(text);
+	assert_int_equal(config_verbosity(conf), 5);
+	assert_int_equal(test_log_problems(), 1);
+	assert_reported(1, "unknown section 'x', skipped");
+	config_free(conf);
+	free(text);
+}
+
+static void bad_lines_are_skipped_and_the_rest_applies(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned int line;
+		const char *reason;
+	} cases[] = {
+		{ "defaults {\n\tfoo_bar 1\n}", 2, "unknown keyword 'foo_bar', ignored" },
+		{ "defaults {\n\tpolling_interval abc\n}", 2,
+		  "polling_interval: invalid value \"abc\" (a number from 1 to 86400)" },
+		{ "defaults {\n\tpolling_interval 0\n}", 2, "polling_interval: invalid value \"0\"" },
+		{ "defaults {\n\tpolling_interval -5\n}", 2, "invalid value \"-5\"" },
+		{ "defaults {\n\tpolling_interval 5s\n}", 2, "invalid value \"5s\"" },
+		{ "defaults {\n\tpolling_interval \" 5\"\n}", 2, "invalid value \" 5\"" },
+		{ "defaults {\n\tpolling_interval 99999999999999999999\n}", 2, "invalid value" },
+		{ "defaults {\n\tpolling_interval 86401\n}", 2, "invalid value \"86401\"" },
+		{ "defaults {\n\tmax_polling_interval 0\n}", 2, "max_polling_interval: invalid value" },
+		{ "defaults {\n\tmax_polling_interval 2\n}", 2,
+		  "max_polling_interval 2 is less than polling_interval 5, ignored" },
+		{ "overrides {\n\tpolling_interval 30\n\n\tmax_polling_interval 20\n}", 4,
+		  "max_polling_interval 20 is less than polling_interval 30" },
+		{ "devices {\n\tdevice {\n\t\tvendor X\n\t\tmax_polling_interval 1\n"
+		  "\t\tpolling_interval 2\n\t}\n}", 4,
+		  "max_polling_interval 1 is less than polling_interval 2" },
+		{ "defaults {\n\tchecker_timeout 0\n}", 2, "checker_timeout: invalid value \"0\"" },
+		{ "defaults {\n\tverbosity 7\n}", 2, "verbosity: invalid value \"7\" (a number from 0 to 6)" },
+		{ "defaults {\n\tpath_checker \"tur x\"\n}", 2, "invalid checker name \"tur x\"" },
+		{ "defaults {\n\tchecker ../evil\n}", 2, "checker: invalid checker name \"../evil\"" },
+		{ "defaults {\n\tchecker sixteen_chars_xx\n}", 2, "invalid checker name" },
+		{ "defaults {\n\tchecker \"\"\n}", 2, "invalid checker name" },
+		{ "blacklist {\n\tdevnode \"(sd\"\n}", 2,
+		  "devnode \"(sd\": invalid regular expression" },
+		{ "blacklist_exceptions {\n\tdevnode \"\"\n}", 2, "devnode \"\": empty pattern" },
+		{ "devices {\n\tdevice {\n\t\tvendor \"[\"\n\t\tproduct X\n\t}\n}", 3,
+		  "vendor \"[\": invalid regular expression" },
+		{ "blacklist {\n\tdevice {\n\t\tproduct \"x{99}{99}\"\n\t\tvendor X\n\t}\n}", 3,
+		  "product \"x{99}{99}\": too complex: repetitions expand to more than 512 elements" },
+		{ "defaults {\n\tplugin_dir lib/mp\n}", 2,
+		  "plugin_dir: \"lib/mp\" is not an absolute path" },
+		{ "defaults {\n\tsocket_name mpd\n}", 2, "socket_name: \"mpd\" is neither" },
+		{ "defaults {\n\tsocket_name @\n}", 2, "socket_name: \"@\" is neither" },
+		{ "defaults {\n\tdevnode sda\n}", 2, "'devnode' is not allowed in defaults, ignored" },
+		{ "blacklist {\n\tpolling_interval 5\n}", 2,
+		  "'polling_interval' is not allowed in blacklist" },
+		{ "blacklist {\n\tdevice {\n\t\tvendor X\n\t\tchecker tur\n\t}\n}", 4,
+		  "'checker' is not allowed in a blacklist device" },
+		{ "devices {\n\tdevice {\n\t\tvendor X\n\t\tverbosity 3\n\t}\n}", 4,
+		  "'verbosity' is not allowed in devices/device" },
+		{ "devices {\n\tvendor X\n}", 2, "'vendor' is not allowed in devices" },
+		{ "defaults {\n\tpolling_interval\n\t}", 2, "'polling_interval' without a value" },
+		{ "defaults {\n\tpolling_interval }", 2, "'polling_interval' without a value" },
+		{ "devices {\n\tdevice {\n\t\tchecker tur\n\t}\n}", 2,
+		  "device without vendor or product, ignored" },
+		{ "blacklist_exceptions {\n\tdevice { }\n}", 2, "device without vendor or product" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 3600a0b8\n\t}\n}", 1,
+		  "unknown section 'multipaths', skipped" },
+		{ "blacklist {\n\twwid \"^3600\"\n}", 2, "unknown keyword 'wwid'" },
+		{ "defaults {\r\n\tfoo 1\r\n}\r\n", 2, "unknown keyword 'foo'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct mp_config *conf;
+
+		/* The lines after the bad one must still apply. */
+		snprintf(text, sizeof(text),
+			 "%s\ndefaults {\n\tverbosity 5\n}\n", cases[i].text);
+		test_log_start();
+		conf = parse_ok(text);
+		if (test_log_problems() != 1)
+			fail_msg("case %zu: %d problems: %s", i, test_log_problems(),
+				 test_log.all);
+		assert_int_equal(test_log.count[MPATH_LOG_WARNING], 1);
+		assert_reported(cases[i].line, cases[i].reason);
+		assert_int_equal(config_verbosity(conf), 5);
+		config_free(conf);
+	}
+}
+
+static void patterns_share_one_budget(void **state)
+{
+	const char *costly = "(a?){250}x";	/* 501 elements */
+	unsigned int each = blacklist_pattern_cost(costly);
+	unsigned int fit = CONF_REGEX_BUDGET / each, i;
+	size_t size = (fit + 8) * 64;
+	char *text = malloc(size), *p = text;
+	struct mp_config *conf;
+
+	assert_non_null(text);
+	assert_true(each > 400 && each <= BL_EXPANSION_MAX);
+	p += sprintf(p, "blacklist {\n");
+	for (i = 0; i < fit + 2; i++)
+		p += sprintf(p, "\tdevnode \"%s%u\"\n", costly, i);
+	p += sprintf(p, "\tdevnode \"^sdq$\"\n}\ndefaults { verbosity 5 }\n");
+	conf = parse_ok(text);
+	/* The first pattern past the budget is refused, and each after it... */
+	assert_int_equal(test_log_problems(), 2);
+	assert_non_null(strstr(test_log.all, "patterns would expand to more than 16384"));
+	{
+		char line[64];
+
+		snprintf(line, sizeof(line), NAME ":%u: devnode", fit + 2);
+		assert_non_null(strstr(test_log.all, line));
+	}
+	assert_true(config_blacklisted(conf, "x0", NULL, NULL));
+	/* ...that does not fit: a cheap one still does. */
+	assert_true(config_blacklisted(conf, "sdq", NULL, NULL));
+	assert_int_equal(config_verbosity(conf), 5);
+	config_free(conf);
+	free(text);
+}
+
+static void bad_value_keeps_the_previous_setting(void **state)
+{
+	struct mp_config *conf = parse_ok("defaults {\n"
+					  "	verbosity 4\n"
+					  "	verbosity loud\n"
+					  "	checker directio\n"
+					  "	checker bad/name\n"
+					  "	socket_name @first\n"
+					  "	socket_name relative\n"
+					  "}\n");
+	struct path_settings ps = settings_for(conf, NULL, NULL, true);
+
+	assert_int_equal(test_log_problems(), 3);
+	assert_int_equal(config_verbosity(conf), 4);
+	assert_string_equal(ps.checker, "directio");
+	assert_string_equal(config_socket_name(conf), "@first");
+	config_free(conf);
+}
+
+static void quotes_comments_and_layout(void **state)
+{
+	struct mp_config *conf = parse_ok(
+		"# a comment\n"
+		"! another comment\n"
+		"defaults { # trailing comment\n"
+		"	plugin_dir \"/opt/my plugins/#1 {x}\"   ! comment after\n"
+		"	socket_name @/my/socket#not-a-comment-in-a-word?\n"
+		"}\n"
+		"devices\n"
+		"{\n"
+		"	device { vendor \"NET APP\" product \"LUN!\" path_checker hp_sw }\n"
+		"}\n"
+		"\n"
+		"blacklist{devnode \"^sd[x-z]$\"}\n");
+	struct path_settings ps;
+
+	assert_int_equal(test_log_problems(), 0);
+	assert_string_equal(config_plugin_dir(conf), "/opt/my plugins/#1 {x}");
+	/* '#' ends an unquoted word: a comment starts there. */
+	assert_string_equal(config_socket_name(conf), "@/my/socket");
+	ps = settings_for(conf, "NET APP", "LUN!", true);
+	assert_string_equal(ps.checker, "hp_sw");
+	ps = settings_for(conf, "NET APP", "LUN", true);
+	assert_string_equal(ps.checker, "tur");
+	assert_true(config_blacklisted(conf, "sdy", NULL, NULL));
+	assert_false(config_blacklisted(conf, "sdb", NULL, NULL));
+	config_free(conf);
+}
+
+static void blacklist_and_exceptions(void **state)
+{
+	static const struct {
+		int conf;
+		const char *devnode, *vendor, *product;
+		bool excluded;
+	} cases[] = {
+		{ 0, "loop0", NULL, NULL, true },
+		{ 0, "ram1", NULL, NULL, true },
+		{ 0, "dm-3", "Linux", "dm", true },
+		{ 0, "sda", "NETAPP", "LUN", false },
+		{ 1, "loop0", NULL, NULL, false },	/* the exception lets it in */
+		{ 1, "loop7", "Linux", "loop", false },
+		{ 1, "zram0", NULL, NULL, true },
+		{ 1, "sda", "NETAPP", "LUN", false },
+		{ 1, "sdb", "NETAPP", "LUN", true },	/* devnode entry */
+		{ 1, "sdc", "DGC", "LUNZ", true },	/* device entry */
+		{ 1, "sdc", "DGC", "VRAID", false },
+		{ 1, "sdc", NULL, "LUNZ", false },	/* vendor unknown */
+		{ 1, "sdd", "IBM", "Universal Xport", true },
+		{ 1, "sdd", "IBM", "2145", false },
+		{ 1, "sde", "HP", "LOGICAL VOLUME", false },	/* excepted */
+		{ 1, "sdb", "HP", "LOGICAL VOLUME", false },
+	};
+	const char *texts[] = {
+		"",
+		"blacklist {\n"
+		"	devnode \"^sdb$\"\n"
+		"	device {\n"
+		"		vendor \"^DGC\"\n"
+		"		product \"^LUNZ\"\n"
+		"	}\n"
+		"	device { product \"Universal Xport\" }\n"
+		"	device { vendor \"^HP$\" }\n"
+		"}\n"
+		"blacklist_exceptions {\n"
+		"	devnode loop\n"
+		"	device { vendor ^HP$ product \"^LOGICAL\" }\n"
+		"}\n",
+	};
+	struct mp_config *conf[2];
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		conf[i] = parse_ok(texts[i]);
+	assert_int_equal(test_log_problems(), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = config_blacklisted(conf[cases[i].conf], cases[i].devnode,
+					      cases[i].vendor, cases[i].product);
+
+		if (got != cases[i].excluded)
+			fail_msg("case %zu (%s): excluded %d", i, cases[i].devnode, got);
+	}
+	for (i = 0; i < 2; i++)
+		config_free(conf[i]);
+}
+
+/* dump -> parse -> dump gives the same text, without a warning. */
+static void assert_dump_round_trips(const char *text)
+{
+	struct mp_config *a = parse_ok(text), *b;
+	char *first = config_dump(a), *second;
+
+	assert_non_null(first);
+	test_log_start();
+	b = parse_ok(first);
+	if (test_log_problems())
+		fail_msg("dump does not parse cleanly: %s\n%s", test_log.all, first);
+	second = config_dump(b);
+	assert_non_null(second);
+	assert_string_equal(first, second);
+	config_free(a);
+	config_free(b);
+	free(first);
+	free(second);
+}
+
+static void dump_round_trips(void **state)
+{
+	static const char *const texts[] = {
+		"",
+		"defaults { verbosity 0 polling_interval 1 max_polling_interval 1 }",
+		"defaults {\n"
+		"	verbosity 5\n"
+		"	checker tur\n"
+		"	checker_timeout 45\n"
+		"	max_polling_interval 60\n"
+		"	plugin_dir \"/opt/multipath plugins\"\n"
+		"	socket_name \"/run/multipathd.sock\"\n"
+		"}\n"
+		"blacklist {\n"
+		"	devnode \"^(hd|xvd)[a-z]\"\n"
+		"	device { vendor \"^DGC\" product \"LUNZ #1 {a}\" }\n"
+		"	device { product \"!bang\" }\n"
+		"}\n"
+		"blacklist_exceptions {\n"
+		"	devnode loop\n"
+		"	device { vendor \"^HP$\" }\n"
+		"}\n"
+		"devices {\n"
+		"	device { vendor NETAPP product LUN path_checker rdac polling_interval 7 }\n"
+		"	device { product \"^VRAID\" checker_timeout 9 max_polling_interval 99 }\n"
+		"}\n"
+		"overrides { checker_timeout 11 polling_interval 12 }\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		assert_dump_round_trips(texts[i]);
+}
+
+static void dump_says_what_is_in_effect(void **state)
+{
+	struct mp_config *conf = parse_ok(layered[1]), *again;
+	char *text = config_dump(conf);
+	struct path_settings a, b;
+
+	assert_non_null(text);
+	assert_non_null(strstr(text, "defaults {\n\tverbosity 2\n"));
+	assert_non_null(strstr(text, "\tpath_checker readsector0\n"));
+	assert_non_null(strstr(text, "\tsocket_name \"" DEFAULT_SOCKET_NAME "\"\n"));
+	assert_non_null(strstr(text, "\t# built in: devnode \""));
+	assert_non_null(strstr(text, "overrides {\n\tchecker_timeout 5\n\tpolling_interval 3\n}\n"));
+	/* The dump, loaded again, gives every path the same settings. */
+	again = parse_ok(text);
+	a = settings_for(conf, "NETAPP", "LUN", true);
+	b = settings_for(again, "NETAPP", "LUN", true);
+	assert_memory_equal(&a, &b, sizeof(a));
+	a = settings_for(conf, "DGC", "x", false);
+	b = settings_for(again, "DGC", "x", false);
+	assert_memory_equal(&a, &b, sizeof(a));
+	free(text);
+	config_free(conf);
+	config_free(again);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup(f, setup)
+		T(builtin_defaults_without_a_file),
+		T(missing_file_means_defaults),
+		T(file_is_read_and_unreadable_one_fails),
+		T(every_global_keyword_and_alias),
+		T(settings_come_from_overrides_then_device_then_defaults),
+		T(syntax_errors_fail_with_file_and_line),
+		T(long_lines_are_refused_not_truncated),
+		T(deep_unknown_blocks_are_skipped_without_recursion),
+		T(bad_lines_are_skipped_and_the_rest_applies),
+		T(patterns_share_one_budget),
+		T(bad_value_keeps_the_previous_setting),
+		T(quotes_comments_and_layout),
+		T(blacklist_and_exceptions),
+		T(dump_round_trips),
+		T(dump_says_what_is_in_effect),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
