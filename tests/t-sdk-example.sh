@@ -28,12 +28,14 @@ load_plugin=$O/tests/load-plugin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "== make install DESTDIR=$tmp PREFIX=/usr"
-make -s -C "$repo" install DESTDIR="$tmp" PREFIX=/usr O="$O" >"$tmp/install.log" 2>&1 ||
+# The default PREFIX: the plugin directory is compiled into the library, so
+# another PREFIX would rebuild the shared build tree under the other tests.
+echo "== make install DESTDIR=$tmp"
+make -s -C "$repo" install DESTDIR="$tmp" O="$O" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; fail "make install failed"; }
 
 # What a vendor's build sees: only the staged install, through pkg-config.
-export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$tmp
+export PKG_CONFIG_PATH=$tmp/usr/local/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$tmp
 unset PKG_CONFIG_LIBDIR
 pkg-config --exists libmultipath || fail "pkg-config does not find the staged libmultipath.pc"
 cflags=$(pkg-config --cflags libmultipath)
@@ -62,7 +64,7 @@ make -C "$tmp/plugin-example" >"$tmp/build.log" 2>&1 ||
 	{ cat "$tmp/build.log"; fail "building the example plugin failed"; }
 make -C "$tmp/plugin-example" install DESTDIR="$tmp" >>"$tmp/build.log" 2>&1 ||
 	{ cat "$tmp/build.log"; fail "installing the example plugin failed"; }
-plugindir=$tmp/usr/lib/multipath
+plugindir=$tmp/usr/local/lib/multipath
 [ -f "$plugindir/libcheckexample.so" ] ||
 	fail "the example's install target did not install into $plugindir"
 

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * commands.c - what the CLI commands do and what they answer. The parser
+ * and the wire format are in cli.c; this file turns a parsed request into
+ * a reply from the daemon's state.
+ *
+ * Event-loop thread only (see daemon.h): replies are built from the path
+ * table between two events, so they are always a consistent view.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "daemon.h"
+
+/* A growing string; on allocation failure it stays NULL and says so. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(sb->s ? sb->s + sb->len : NULL,
+			      sb->s ? sb->cap - sb->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			sb->failed = true;
+			return;
+		}
+		if (sb->s && sb->len + n < sb->cap) {
+			sb->len += n;
+			return;
+		}
+		size_t cap = sb->cap ? sb->cap : 4096;
+		char *s;
+
+		while (cap <= sb->len + n)
+			cap *= 2;
+		s = realloc(sb->s, cap);
+		if (!s) {
+			sb->failed = true;
+			return;
+		}
+		sb->s = s;
+		sb->cap = cap;
+	}
+}
+
+static char *sb_finish(struct sbuf *sb)
+{
+	if (sb->failed) {
+		free(sb->s);
+		return strdup("error: out of memory\n");
+	}
+	return sb->s ? sb->s : strdup("");
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void sb_json_str(struct sbuf *sb, const char *s)
+{
+	sb_printf(sb, "\"");
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else if (c < 0x20)
+			sb_printf(sb, "\\u%04x", c);
+		else
+			sb_printf(sb, "%c", c);
+	}
+	sb_printf(sb, "\"");
+}
+
+static const char *dm_state(const struct daemon *d, const struct path *pp)
+{
+	if (!pp->map[0])
+		return "-";
+	return pp->dm_failed ? "failed" : "active";
+}
+
+static double next_check_s(const struct path *pp, uint64_t now)
+{
+	if (pp->pending)
+		return 0;
+	return pp->next_check > now ? (pp->next_check - now) / 1e9 : 0;
+}
+
+static const char *shown_state(const struct path *pp)
+{
+	return pp->pending && pp->state == PATH_UNCHECKED ?
+		"pending" : checker_state_name(pp->state);
+}
+
+static void show_paths(struct daemon *d, struct sbuf *sb)
+{
+	uint64_t now = now_ns();
+	unsigned int i;
+
+	sb_printf(sb, "%-10s %-8s %-12s %-12s %-8s %-16s %-6s %s\n", "dev",
+		  "dev_t", "checker", "state", "dm", "map", "next", "message");
+	for (i = 0; i < d->nr_paths; i++) {
+		const struct path *pp = d->paths[i];
+		char devt[16];
+
+		snprintf(devt, sizeof(devt), "%u:%u", major(pp->facts.devt),
+			 minor(pp->facts.devt));
+		sb_printf(sb, "%-10s %-8s %-12s %-12s %-8s %-16s %-6.1f %s%s\n",
+			  pp->facts.devnode, devt, pp->set.checker,
+			  shown_state(pp), dm_state(d, pp),
+			  pp->map[0] ? pp->map : "-", next_check_s(pp, now),
+			  pp->operator_failed ? "[failed by operator] " : "",
+			  pp->msg);
+	}
+}
+
+static void show_paths_json(struct daemon *d, struct sbuf *sb)
+{
+	uint64_t now = now_ns();
+	unsigned int i;
+
+	sb_printf(sb, "{\"paths\": [");
+	for (i = 0; i < d->nr_paths; i++) {
+		const struct path *pp = d->paths[i];
+
+		sb_printf(sb, "%s\n  {\"dev\": ", i ? "," : "");
+		sb_json_str(sb, pp->facts.devnode);
+		sb_printf(sb, ", \"dev_t\": \"%u:%u\", \"checker\": ",
+			  major(pp->facts.devt), minor(pp->facts.devt));
+		sb_json_str(sb, pp->set.checker);
+		sb_printf(sb, ", \"state\": \"%s\", \"pending\": %s, \"operator_failed\": %s, \"dm_state\": \"%s\", \"map\": ",
+			  shown_state(pp), pp->pending ? "true" : "false",
+			  pp->operator_failed ? "true" : "false",
+			  dm_state(d, pp));
+		sb_json_str(sb, pp->map);
+		sb_printf(sb, ", \"interval_s\": %u, \"next_check_s\": %.3f, \"checks\": %lu, \"message\": ",
+			  pp->interval, next_check_s(pp, now), pp->checks);
+		sb_json_str(sb, pp->msg);
+		sb_printf(sb, "}");
+	}
+	sb_printf(sb, "%s]}\n", d->nr_paths ? "\n" : "");
+}
+
+static void show_checkers(struct daemon *d, struct sbuf *sb)
+{
+	struct checker_executor_stats es;
+	struct checker_class_stats *st;
+	int i, n = checker_class_stats(&st);
+
+	sb_printf(sb, "%-14s %-10s %5s %7s %9s %9s %8s %7s %7s %5s\n",
+		  "class", "registered", "refs", "threads", "started",
+		  "completed", "timedout", "queued", "running", "stuck");
+	for (i = 0; i < n; i++)
+		sb_printf(sb, "%-14s %-10s %5ld %7lu %9lu %9lu %8lu %7lu %7lu %5lu\n",
+			  st[i].name, st[i].registered ? "yes" : "no",
+			  st[i].refcount, st[i].threads_running,
+			  st[i].checks_started, st[i].checks_completed,
+			  st[i].checks_timed_out, st[i].jobs_queued,
+			  st[i].jobs_running, st[i].jobs_stuck);
+	if (n >= 0)
+		free(st);
+	checker_executor_stats(&es);
+	sb_printf(sb, "executor: %u workers (%u idle), %u written off as hung, %u jobs queued; limits %u workers, %u hung\n",
+		  es.workers, es.idle, es.written_off, es.queued,
+		  es.max_workers, es.max_stuck);
+}
+
+static void show_status(struct daemon *d, struct sbuf *sb)
+{
+	unsigned int count[PATH_MAX_STATE] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < d->nr_paths; i++)
+		if (d->paths[i]->state >= 0 && d->paths[i]->state < PATH_MAX_STATE)
+			count[d->paths[i]->state]++;
+	sb_printf(sb, "paths: %u (%u checks in flight)\n", d->nr_paths,
+		  d->nr_pending);
+	for (i = 0; i < PATH_MAX_STATE; i++)
+		if (count[i])
+			sb_printf(sb, "  %-12s %u\n", checker_state_name(i),
+				  count[i]);
+	sb_printf(sb, "device-mapper: %s\n", d->dm ? "available" :
+		  "not available (monitor-only)");
+	sb_printf(sb, "uptime: %.0f s\nchecks started: %lu\nstate changes: %lu\nwake-ups: %lu\n",
+		  (now_ns() - d->start_time) / 1e9, d->checks_started,
+		  d->state_changes, d->wakeups);
+}
+
+static char *path_command(struct daemon *d, const struct cli_request *req)
+{
+	struct path *pp = path_find(d, req->arg);
+	char *reply;
+
+	if (!pp) {
+		if (asprintf(&reply, "error: no path %s\n", req->arg) < 0)
+			return NULL;
+		return reply;
+	}
+	path_set_operator_failed(d, pp, req->cmd == CLI_FAIL_PATH);
+	return strdup("ok\n");
+}
+
+char *command_run(struct daemon *d, const char *line, uid_t uid)
+{
+	struct cli_request req;
+	struct sbuf sb = { 0 };
+	char err[256], *reply;
+
+	if (cli_parse(line, &req, err, sizeof(err)) != 0) {
+		if (asprintf(&reply, "error: %s\n", err) < 0)
+			return NULL;
+		return reply;
+	}
+	if (cli_needs_root(req.cmd) && uid != 0)
+		return strdup("error: permission denied\n");
+	switch (req.cmd) {
+	case CLI_SHOW_PATHS:
+		show_paths(d, &sb);
+		break;
+	case CLI_SHOW_PATHS_JSON:
+		show_paths_json(d, &sb);
+		break;
+	case CLI_SHOW_CHECKERS:
+		show_checkers(d, &sb);
+		break;
+	case CLI_SHOW_STATUS:
+		show_status(d, &sb);
+		break;
+	case CLI_SHOW_CONFIG:
+		reply = config_dump(d->conf);
+		return reply ? reply : strdup("error: out of memory\n");
+	case CLI_FAIL_PATH:
+	case CLI_REINSTATE_PATH:
+		return path_command(d, &req);
+	case CLI_RECONFIGURE:
+		d->reconfigure = true;
+		return strdup("ok\n");
+	case CLI_SHUTDOWN:
+		d->running = false;
+		return strdup("ok\n");
+	}
+	return sb_finish(&sb);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daemon.h - multipathd's state, shared by its files. One struct daemon,
+ * passed explicitly; it is touched only by the thread running the event
+ * loop, so nothing in it is locked. (Library threads never see it: the
+ * executor works on its own copies, see libmultipath/executor.c.)
+ */
+#ifndef MPATHD_DAEMON_H
+#define MPATHD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libmultipath.h"
+#include "cli.h"
+#include "config.h"
+#include "discovery.h"
+#include "dm.h"
+
+/* One monitored block device. Owned by daemon.paths. */
+struct path {
+	struct path_facts facts;	/* read at discovery and on change */
+	struct path_settings set;	/* from the configuration */
+	int fd;				/* the device, O_RDONLY; -1 if it failed */
+	struct checker checker;
+	int state;			/* last result: PATH_* */
+	char msg[128];			/* the message that came with it */
+	bool pending;			/* a check is in flight */
+	bool operator_failed;		/* "fail path": until "reinstate path" */
+	bool dm_failed;			/* failed in its map, by us */
+	char map[DM_MAP_NAME_MAX];	/* "" when in no multipath map */
+	unsigned int interval;		/* current polling interval, s */
+	uint64_t next_check;		/* CLOCK_MONOTONIC ns */
+	uint64_t started;		/* when the check in flight started */
+	uint64_t last_change;		/* when state last changed */
+	unsigned long checks;		/* completed checks */
+};
+
+struct daemon {
+	struct mp_config *conf;
+	const char *conf_file;		/* NULL: the default */
+	bool foreground;
+
+	struct path **paths;		/* the path table */
+	unsigned int nr_paths, cap_paths;
+
+	int epfd, timerfd, sigfd, listenfd, evfd;
+	struct udev *udev;
+	struct udev_monitor *mon;
+	bool dm;			/* device-mapper usable */
+	struct dm_maps *maps;		/* last read; NULL without dm */
+
+	struct cli_conn **conns;	/* open CLI connections */
+	unsigned int nr_conns, cap_conns;
+	bool listen_paused;		/* at the connection cap */
+
+	unsigned int nr_pending;	/* paths with a check in flight */
+	uint64_t poll_pending_at;	/* next poll of self-driven checks */
+	uint64_t poll_backoff;		/* ns, doubles while they pend */
+	uint64_t timer_armed;		/* what the timerfd is set to; 0 none */
+
+	bool running;
+	bool reconfigure;		/* requested; done between events */
+	uint64_t start_time;
+	unsigned long wakeups, state_changes, checks_started;
+};
+
+/* time */
+uint64_t now_ns(void);
+
+/* paths.c */
+struct path *path_find(struct daemon *d, const char *devnode);
+void path_add(struct daemon *d, const struct path_facts *pf);
+void path_remove(struct daemon *d, struct path *pp);
+void path_apply_config(struct daemon *d, struct path *pp, bool reselect);
+void paths_update_maps(struct daemon *d);
+void paths_free(struct daemon *d);
+
+/* checkloop.c */
+void checks_run_due(struct daemon *d);
+void checks_collect(struct daemon *d);
+uint64_t checks_next_wakeup(struct daemon *d);
+void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed);
+bool path_state_usable(int state);
+
+/* commands.c: the reply (malloc()ed) to one request from a user uid. */
+char *command_run(struct daemon *d, const char *line, uid_t uid);
+
+/* daemon.c */
+int daemon_run(struct daemon *d);
+int daemon_reconfigure(struct daemon *d);
+
+#endif /* MPATHD_DAEMON_H */

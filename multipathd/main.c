@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - multipathd's entry: options, where the log goes, daemonizing
+ * with a pidfile, and the client mode ("multipathd show paths",
+ * "multipathd -k").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+#define PIDFILE	"/run/multipathd.pid"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: multipathd [-d] [-v LEVEL] [-c FILE]\n"
+		"       multipathd [-c FILE] COMMAND...\n"
+		"       multipathd -k\n"
+		"\n"
+		"Monitors every path to multipathed storage with its path checker and\n"
+		"tells device-mapper to fail paths that go down and reinstate them\n"
+		"when they come back.\n"
+		"\n"
+		"  -d          stay in the foreground and log to stderr (default:\n"
+		"              run as a daemon, write %s, log to syslog)\n"
+		"  -v LEVEL    verbosity 0-6: 0-1 errors, 2 state changes (default),\n"
+		"              3 more, 4-6 debug; overrides the configuration\n"
+		"  -c FILE     configuration file (default %s; without one,\n"
+		"              built-in defaults apply)\n"
+		"  -k          interactive client: send commands typed at a prompt\n"
+		"  -h          this help\n"
+		"\n"
+		"COMMAND is sent to the running daemon, e.g. \"show paths\", \"show paths\n"
+		"json\", \"show checkers\", \"show status\", \"show config\", \"fail path\n"
+		"sdb\", \"reinstate path sdb\", \"reconfigure\", \"shutdown\". The socket is\n"
+		"the configuration's socket_name, or $MULTIPATH_SOCKET_NAME if set\n"
+		"(default %s).\n",
+		PIDFILE, DEFAULT_CONFIG_FILE, DEFAULT_SOCKET_NAME);
+}
+
+static int level_of_verbosity(int v)
+{
+	if (v <= 1)
+		return MPATH_LOG_ERR;
+	if (v == 2)
+		return MPATH_LOG_NOTICE;
+	if (v == 3)
+		return MPATH_LOG_INFO;
+	return MPATH_LOG_DEBUG;
+}
+
+static void log_stderr(int level, const char *msg, void *data)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(stderr, "%ld.%03ld multipathd: %s%s\n", (long)ts.tv_sec,
+		ts.tv_nsec / 1000000, level <= MPATH_LOG_WARNING ?
+		(level == MPATH_LOG_ERR ? "error: " : "warning: ") : "", msg);
+}
+
+static void log_syslog(int level, const char *msg, void *data)
+{
+	syslog(level, "%s", msg);	/* the levels are syslog's */
+}
+
+/*
+ * Become a daemon holding a locked pidfile. The parent returns only once
+ * the pidfile is written, so "multipathd && multipathd show paths" works.
+ */
+static int daemonize(void)
+{
+	char buf[32];
+	int fd, len;
+	pid_t pid;
+
+	fd = open(PIDFILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "multipathd: %s: %s\n", PIDFILE, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "multipathd: already running (%s is locked)\n",
+			PIDFILE);
+		close(fd);
+		return -EEXIST;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);	/* the child holds the lock (inherited) */
+	setsid();
+	if (chdir("/") < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, len) != len)
+		return -EIO;
+	/* Keep fd open: the lock lives as long as the daemon. */
+	if (!freopen("/dev/null", "r", stdin) ||
+	    !freopen("/dev/null", "w", stdout) ||
+	    !freopen("/dev/null", "w", stderr))
+		return -EIO;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = { 0 };
+	int verbosity = -1, opt, err;
+	bool interactive = false;
+	const char *sock;
+
+	while ((opt = getopt(argc, argv, "+dv:c:kh")) != -1) {
+		switch (opt) {
+		case 'd':
+			d.foreground = true;
+			break;
+		case 'v':
+			verbosity = atoi(optarg);
+			if (verbosity < 0 || verbosity > 6) {
+				fprintf(stderr, "multipathd: -v %s: use 0 to 6\n", optarg);
+				return 1;
+			}
+			break;
+		case 'c':
+			d.conf_file = optarg;
+			break;
+		case 'k':
+			interactive = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+
+	mpath_log_set_handler(log_stderr, NULL);
+	mpath_log_set_level(MPATH_LOG_WARNING);
+	err = config_load(d.conf_file, &d.conf, NULL);
+	if (err) {
+		fprintf(stderr, "multipathd: cannot use the configuration %s\n",
+			d.conf_file ? d.conf_file : DEFAULT_CONFIG_FILE);
+		return 1;
+	}
+	if (interactive || optind < argc) {
+		sock = getenv("MULTIPATH_SOCKET_NAME");
+		if (!sock || !*sock)
+			sock = config_socket_name(d.conf);
+		err = cli_client_main(sock, argc - optind, argv + optind,
+				      interactive);
+		config_free(d.conf);
+		return err;
+	}
+
+	mpath_log_set_level(level_of_verbosity(verbosity >= 0 ? verbosity :
+					       (int)config_verbosity(d.conf)));
+	if (!d.foreground) {
+		openlog("multipathd", LOG_PID, LOG_DAEMON);
+		if (daemonize() < 0)
+			return 1;
+		mpath_log_set_handler(log_syslog, NULL);
+	}
+	err = daemon_run(&d);
+	if (!d.foreground)
+		unlink(PIDFILE);
+	return err ? 1 : 0;
+}

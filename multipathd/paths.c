@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * paths.c - the path table: adding discovered devices (unless the
+ * blacklist keeps them out), applying the configuration and selecting each
+ * path's checker, removing vanished devices, and knowing which multipath
+ * map each path belongs to.
+ *
+ * Event-loop thread only (see daemon.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+#define DEFAULT_CHECKER_TIMEOUT	30	/* seconds, when nothing says else */
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+struct path *path_find(struct daemon *d, const char *devnode)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_paths; i++)
+		if (strcmp(d->paths[i]->facts.devnode, devnode) == 0)
+			return d->paths[i];
+	return NULL;
+}
+
+/* Drop the path's checker; a check in flight is the library's to finish. */
+static void path_put_checker(struct daemon *d, struct path *pp)
+{
+	if (pp->pending) {
+		pp->pending = false;
+		d->nr_pending--;
+	}
+	checker_put(&pp->checker);
+}
+
+/*
+ * path_apply_config - take the path's settings from the configuration and,
+ * with reselect (or when none is selected), select and set up its checker
+ * afresh. The next check is due at once.
+ */
+void path_apply_config(struct daemon *d, struct path *pp, bool reselect)
+{
+	struct path_settings *set = &pp->set;
+	unsigned int timeout;
+
+	config_path_settings(d->conf, pp->facts.vendor, pp->facts.product,
+			     pp->facts.is_scsi, set);
+	timeout = set->checker_timeout ? set->checker_timeout :
+		  pp->facts.scsi_timeout ? pp->facts.scsi_timeout :
+		  DEFAULT_CHECKER_TIMEOUT;
+	pp->interval = set->polling_interval;
+	pp->next_check = now_ns();
+	if (!reselect && checker_selected(&pp->checker) &&
+	    strcmp(checker_name(&pp->checker), set->checker) == 0) {
+		pp->checker.timeout = timeout;
+		return;
+	}
+	path_put_checker(d, pp);
+	checker_clear(&pp->checker);
+	checker_get(&pp->checker, set->checker);
+	if (!checker_selected(&pp->checker)) {
+		/* The library said why, once; the path shows it too. */
+		snprintf(pp->msg, sizeof(pp->msg), "checker %s unavailable",
+			 set->checker);
+		return;
+	}
+	checker_set_fd(&pp->checker, pp->fd);
+	pp->checker.timeout = timeout;
+	if (checker_init(&pp->checker, NULL) != 0) {
+		snprintf(pp->msg, sizeof(pp->msg), "checker %s failed to start",
+			 set->checker);
+		checker_put(&pp->checker);
+		return;
+	}
+	checker_set_async(&pp->checker);
+}
+
+static void path_update_map(struct daemon *d, struct path *pp)
+{
+	const char *map = d->maps ? dm_maps_lookup(d->maps, pp->facts.devt) :
+				    NULL;
+
+	snprintf(pp->map, sizeof(pp->map), "%s", map ? map : "");
+}
+
+/*
+ * path_add - start monitoring a device, or refresh the facts of one we
+ * monitor (a change event). Blacklisted devices are ignored.
+ */
+void path_add(struct daemon *d, const struct path_facts *pf)
+{
+	struct path *pp = path_find(d, pf->devnode);
+	uint64_t size;
+
+	if (config_blacklisted(d->conf, pf->devnode, pf->vendor,
+			       pf->product)) {
+		mpath_log(MPATH_LOG_DEBUG, "%s: blacklisted", pf->devnode);
+		if (pp)
+			path_remove(d, pp);
+		return;
+	}
+	if (pp) {
+		/* A loop device detached: a change event, and no medium. */
+		if (pp->fd >= 0 && ioctl(pp->fd, BLKGETSIZE64, &size) == 0 &&
+		    size == 0) {
+			path_remove(d, pp);
+			return;
+		}
+		pp->facts = *pf;
+		path_apply_config(d, pp, false);
+		return;
+	}
+	if (d->nr_paths == d->cap_paths) {
+		unsigned int cap = d->cap_paths ? d->cap_paths * 2 : 64;
+		struct path **p = realloc(d->paths, cap * sizeof(*p));
+
+		if (!p) {
+			mpath_log(MPATH_LOG_ERR, "%s: out of memory", pf->devnode);
+			return;
+		}
+		d->paths = p;
+		d->cap_paths = cap;
+	}
+	pp = calloc(1, sizeof(*pp));
+	if (!pp) {
+		mpath_log(MPATH_LOG_ERR, "%s: out of memory", pf->devnode);
+		return;
+	}
+	pp->facts = *pf;
+	pp->fd = open(pf->devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (pp->fd < 0) {
+		/* Gone already, or not ours to open: nothing to monitor. */
+		mpath_log(MPATH_LOG_WARNING, "%s: cannot open %s: %s",
+			  pf->devnode, pf->devpath, strerror(errno));
+		free(pp);
+		return;
+	}
+	if (ioctl(pp->fd, BLKGETSIZE64, &size) == 0 && size == 0) {
+		/* No medium (an unattached loop device): nothing to check yet;
+		 * the change event when it gets one adds it. */
+		mpath_log(MPATH_LOG_DEBUG, "%s: size 0, ignored", pf->devnode);
+		close(pp->fd);
+		free(pp);
+		return;
+	}
+	pp->state = PATH_UNCHECKED;
+	checker_clear(&pp->checker);
+	path_update_map(d, pp);
+	path_apply_config(d, pp, true);
+	d->paths[d->nr_paths++] = pp;
+	mpath_log(MPATH_LOG_NOTICE, "%s: added (%u:%u, checker %s%s%s)",
+		  pf->devnode, major(pf->devt), minor(pf->devt),
+		  pp->set.checker, pp->map[0] ? ", map " : "", pp->map);
+}
+
+void path_remove(struct daemon *d, struct path *pp)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_paths; i++) {
+		if (d->paths[i] == pp) {
+			d->paths[i] = d->paths[--d->nr_paths];
+			break;
+		}
+	}
+	mpath_log(MPATH_LOG_NOTICE, "%s: removed", pp->facts.devnode);
+	/*
+	 * A check in flight keeps its own copy of the fd (executor) or its own
+	 * O_DIRECT descriptor (directio): closing ours cannot hurt it.
+	 */
+	path_put_checker(d, pp);
+	if (pp->fd >= 0)
+		close(pp->fd);
+	free(pp);
+}
+
+/* Re-read which map each path belongs to (start, reconfigure). */
+void paths_update_maps(struct daemon *d)
+{
+	struct dm_maps *maps = NULL;
+	unsigned int i;
+
+	if (d->dm && dm_maps_read(&maps) != 0)
+		maps = NULL;
+	dm_maps_free(d->maps);
+	d->maps = maps;
+	for (i = 0; i < d->nr_paths; i++)
+		path_update_map(d, d->paths[i]);
+}
+
+void paths_free(struct daemon *d)
+{
+	while (d->nr_paths)
+		path_remove(d, d->paths[d->nr_paths - 1]);
+	free(d->paths);
+	d->paths = NULL;
+	d->cap_paths = 0;
+	dm_maps_free(d->maps);
+	d->maps = NULL;
+}
