@@ -36,12 +36,13 @@ const char *const blacklist_builtin[] = {
  * stacked '+' for a million, whatever the pattern's length. Then it keeps,
  * for every node, the set of nodes reachable without input, which makes
  * its memory and time quadratic in the tree (4,000 nodes of "(a?){4000}"
- * take 125 MB and 150 ms), and worse in the depth of nested unbounded
- * repetitions ("^((v)*)*..." sixty deep takes 200 ms, ninety 1.2 s).
- * blacklist_pattern_cost() estimates the size of that tree and that depth,
- * and a pattern above BL_EXPANSION_MAX elements or BL_STAR_DEPTH_MAX (a
- * few MB and a millisecond or two, at worst) is refused before regcomp()
- * sees it.
+ * take 125 MB and 150 ms), worse in the depth of nested unbounded
+ * repetitions ("^((v)*)*..." sixty deep takes 200 ms, ninety 1.2 s), and
+ * exponential when a group holding an anchor or word boundary is repeated
+ * ("(^((((v)*)*)*)*){10}", 60 nodes, takes 6.5 s). blacklist_pattern_cost()
+ * estimates the size of that tree and that depth, and refuses outright to
+ * repeat an assertion; what passes costs a few MB and a few milliseconds
+ * at worst. A device pattern has no use for any of it.
  */
 
 /* One group being measured: its finished parts and its last atom. */
@@ -50,6 +51,8 @@ struct span {
 	unsigned long last;	/* the atom a repetition would apply to */
 	unsigned int depth;	/* deepest unbounded repetition in done */
 	unsigned int last_depth;	/* ... in last */
+	bool assertion;		/* done holds ^, $, \b, ... */
+	bool last_assertion;	/* last does */
 };
 
 /* Skip a bracket expression at s ('['); returns its last character. */
@@ -92,8 +95,10 @@ static void finish(struct span *sp)
 	sp->done += sp->last;
 	if (sp->last_depth > sp->depth)
 		sp->depth = sp->last_depth;
+	sp->assertion |= sp->last_assertion;
 	sp->last = 0;
 	sp->last_depth = 0;
+	sp->last_assertion = false;
 }
 
 /* The group at sp[1] is closed: it becomes sp's last atom. */
@@ -103,12 +108,14 @@ static void close_group(struct span *sp)
 	finish(sp);
 	sp->last = sp[1].done + 1;
 	sp->last_depth = sp[1].depth;
+	sp->last_assertion = sp[1].assertion;
 }
 
 static bool too_costly(const struct span *sp)
 {
 	return sp->done + sp->last > BL_EXPANSION_MAX ||
-	       sp->last_depth > BL_STAR_DEPTH_MAX;
+	       sp->last_depth > BL_STAR_DEPTH_MAX ||
+	       (sp->last_assertion && sp->last_depth);
 }
 
 unsigned int blacklist_pattern_cost(const char *s)
@@ -136,6 +143,8 @@ unsigned int blacklist_pattern_cost(const char *s)
 			finish(sp);
 			continue;
 		case '?':
+			if (sp->last_assertion)
+				return BL_EXPANSION_MAX + 1;
 			continue;
 		case '*':
 			sp->last_depth++;
@@ -147,6 +156,8 @@ unsigned int blacklist_pattern_cost(const char *s)
 		case '{':
 			if (s[1] < '0' || s[1] > '9')
 				goto atom;
+			if (sp->last_assertion)
+				return BL_EXPANSION_MAX + 1;
 			s++;
 			lo = hi = count(&s);
 			if (*s == ',') {
@@ -167,10 +178,21 @@ unsigned int blacklist_pattern_cost(const char *s)
 		case '[':
 			s = skip_bracket(s);
 			goto atom;
+		case '^':
+		case '$':
+			finish(sp);
+			sp->last = 1;
+			sp->last_assertion = true;
+			break;
 		case '\\':
-			if (s[1])
-				s++;
-			goto atom;
+			if (!s[1])
+				goto atom;
+			s++;
+			finish(sp);
+			sp->last = 1;
+			/* GNU word and buffer boundaries, in ERE as well. */
+			sp->last_assertion = strchr("bB<>`'", *s) != NULL;
+			break;
 		default:
 		atom:
 			finish(sp);
@@ -207,7 +229,7 @@ int blacklist_pattern_set(struct bl_pattern *p, const char *text,
 		return -EINVAL;
 	}
 	if (blacklist_pattern_cost(text) > BL_EXPANSION_MAX) {
-		snprintf(err, errlen, "too complex: repetitions expand to more than %d elements or nest more than %d deep",
+		snprintf(err, errlen, "too complex: repetitions expand to more than %d elements, nest more than %d deep or repeat an anchor",
 			 BL_EXPANSION_MAX, BL_STAR_DEPTH_MAX);
 		return -EINVAL;
 	}

@@ -92,6 +92,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	dm_sync(d, pp);
 	pp->next_check = now + pp->interval * NSEC;
+	path_check_detach(pp);
 }
 
 static void check_start(struct daemon *d, struct path *pp, uint64_t now)

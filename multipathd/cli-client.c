@@ -33,8 +33,11 @@ static void cli_print_reply(const char *reply)
 	fflush(stdout);
 }
 
-/* One request and its reply on an open connection: 0 or -errno. */
-static int cli_exchange(int fd, const char *cmd)
+/*
+ * One request and its reply on an open connection: 0 or -errno. *refused
+ * (may be NULL) tells whether the daemon answered with an error.
+ */
+static int cli_exchange(int fd, const char *cmd, bool *refused)
 {
 	char *reply;
 	int r;
@@ -44,6 +47,8 @@ static int cli_exchange(int fd, const char *cmd)
 		r = cli_recv(fd, &reply, CLI_CLIENT_TIMEOUT_MS);
 	if (r)
 		return r;
+	if (refused)
+		*refused = strncmp(reply, "error:", 6) == 0;
 	cli_print_reply(reply);
 	free(reply);
 	return 0;
@@ -85,6 +90,7 @@ static char *cli_join(int argc, char **argv)
 
 static int cli_one_shot(const char *socket_name, int argc, char **argv)
 {
+	bool refused = false;
 	char *cmd;
 	int fd, r;
 
@@ -103,13 +109,14 @@ static int cli_one_shot(const char *socket_name, int argc, char **argv)
 		free(cmd);
 		return 1;
 	}
-	r = cli_exchange(fd, cmd);
+	r = cli_exchange(fd, cmd, &refused);
 	if (r)
 		fprintf(stderr, "multipathd: no reply from %s: %s\n",
 			socket_name, strerror(-r));
 	close(fd);
 	free(cmd);
-	return r ? 1 : 0;
+	/* Scripts can tell a refused command ("error: ...") from success. */
+	return r || refused ? 1 : 0;
 }
 
 /* Trim blank space at both ends, in place. */
@@ -157,7 +164,7 @@ static int cli_interactive(const char *socket_name)
 			fd = cli_client_connect(socket_name);
 		if (fd < 0)
 			continue;
-		r = cli_exchange(fd, cmd);
+		r = cli_exchange(fd, cmd, NULL);
 		if (r) {
 			fprintf(stderr, "no reply from %s: %s\n", socket_name,
 				strerror(-r));

@@ -389,6 +389,7 @@ int daemon_run(struct daemon *d)
 			dispatch(d, &events[i], &collect);
 		if (collect)
 			checks_collect(d);
+		paths_sweep_detaching(d);
 		if (d->reconfigure && d->running)
 			daemon_reconfigure(d);
 	}

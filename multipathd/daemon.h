@@ -34,6 +34,8 @@ struct path {
 	uint64_t started;		/* when the check in flight started */
 	uint64_t last_change;		/* when state last changed */
 	unsigned long checks;		/* completed checks */
+	int loop_autoclear;		/* loop devices: the flag at add; -1 not loop */
+	bool detaching;			/* being detached: release at next sweep */
 };
 
 struct daemon {
@@ -75,6 +77,8 @@ void path_remove(struct daemon *d, struct path *pp);
 void path_apply_config(struct daemon *d, struct path *pp, bool reselect);
 void paths_update_maps(struct daemon *d);
 void paths_free(struct daemon *d);
+void path_check_detach(struct path *pp);
+void paths_sweep_detaching(struct daemon *d);
 
 /* checkloop.c */
 void checks_run_due(struct daemon *d);

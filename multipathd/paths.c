@@ -22,6 +22,8 @@
 
 #define DEFAULT_CHECKER_TIMEOUT	30	/* seconds, when nothing says else */
 
+static int loop_autoclear(const struct path *pp);
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -161,6 +163,7 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 		return;
 	}
 	pp->state = PATH_UNCHECKED;
+	pp->loop_autoclear = loop_autoclear(pp);
 	checker_clear(&pp->checker);
 	path_update_map(d, pp);
 	path_apply_config(d, pp, true);
@@ -189,6 +192,59 @@ void path_remove(struct daemon *d, struct path *pp)
 	if (pp->fd >= 0)
 		close(pp->fd);
 	free(pp);
+}
+
+/*
+ * The "autoclear" flag of a loop device, or -1. "losetup -d" on a device
+ * that is held open (we hold every path open) only sets this flag: the
+ * kernel detaches at the last close, and says nothing until then.
+ */
+static int loop_autoclear(const struct path *pp)
+{
+	char path[96], ch = 0;
+	int fd, n;
+
+	if (strncmp(pp->facts.devnode, "loop", 4) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "/sys/block/%s/loop/autoclear",
+		 pp->facts.devnode);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, &ch, 1);
+	close(fd);
+	return n == 1 ? ch == '1' : -1;
+}
+
+/*
+ * path_check_detach - after a check of a loop device: if its autoclear flag
+ * went from 0 to 1 while we monitored it, someone detached it; let go, so
+ * that the kernel can (its change event, size 0, then finds nothing to add).
+ * One small sysfs read, for loop devices only. Devices attached with
+ * autoclear already set (mount -o loop) are left alone.
+ */
+void path_check_detach(struct path *pp)
+{
+	if (pp->loop_autoclear == 0 && loop_autoclear(pp) == 1)
+		pp->detaching = true;
+}
+
+/* Release the paths found being detached (not while iterating the table). */
+void paths_sweep_detaching(struct daemon *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_paths;) {
+		struct path *pp = d->paths[i];
+
+		if (!pp->detaching) {
+			i++;
+			continue;
+		}
+		mpath_log(MPATH_LOG_NOTICE, "%s: being detached, releasing it",
+			  pp->facts.devnode);
+		path_remove(d, pp);	/* moves the last path to i */
+	}
 }
 
 /* Re-read which map each path belongs to (start, reconfigure). */

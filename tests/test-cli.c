@@ -728,7 +728,9 @@ static void *server_main(void *arg)
 			snprintf(s->reqs[s->nreq++], sizeof(s->reqs[0]), "%s", line);
 		if (s->hang_up)
 			break;
-		snprintf(reply, sizeof(reply), "reply: %s", line);
+		/* "bad ..." is refused, as the daemon refuses bad commands. */
+		snprintf(reply, sizeof(reply), "%s: %s",
+			 strncmp(line, "bad", 3) ? "reply" : "error", line);
 		cli_conn_reply(conn, reply);
 	}
 	cli_conn_free(conn);
@@ -808,6 +810,23 @@ static void client_sends_argv_as_one_command_and_prints_the_reply(void **state)
 	assert_string_equal(s.reqs[0], "show paths");
 	/* A reply without a final newline gets one. */
 	assert_string_equal(out.buf, "reply: show paths\n");
+}
+
+static void client_exits_1_when_the_command_is_refused(void **state)
+{
+	char *argv[] = { "bad", "command", NULL };
+	struct capture out;
+	struct server s;
+	const char *name = server_start(&s, false);
+	int ret;
+
+	capture_begin(&out, STDOUT_FILENO);
+	ret = cli_client_main(name, 2, argv, false);
+	capture_end(&out);
+	server_stop(&s);
+	assert_int_equal(ret, 1);
+	/* The reason is still shown. */
+	assert_string_equal(out.buf, "error: bad command\n");
 }
 
 static void client_without_a_daemon_says_so_and_fails(void **state)
@@ -967,6 +986,7 @@ int main(void)
 		cmocka_unit_test(filesystem_socket_replaces_only_a_stale_one),
 		cmocka_unit_test(bad_socket_names_are_refused),
 		cmocka_unit_test(client_sends_argv_as_one_command_and_prints_the_reply),
+		cmocka_unit_test(client_exits_1_when_the_command_is_refused),
 		cmocka_unit_test(client_without_a_daemon_says_so_and_fails),
 		cmocka_unit_test(client_fails_when_the_daemon_hangs_up),
 		cmocka_unit_test(client_refuses_what_cannot_be_a_request),
