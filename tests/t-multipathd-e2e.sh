@@ -16,6 +16,8 @@
 #   d. fail path / reinstate path; errors for an unknown path or command
 #   e. a non-root client may show but not fail a path
 #   f. reconfigure and SIGHUP keep the paths; show config shows the config
+#   h. clients that connect and send nothing, and many at once, stall
+#      neither checking nor answering
 #   g. SIGTERM without a check in flight: exit 0 within 1 s (the ASan build
 #      with its leak check at exit); then a new daemon, SIGTERM with a hung
 #      check in flight: stopping logged and the socket closed within 1 s,
@@ -502,6 +504,44 @@ grep -q "polling_interval $POLL\$" <<<"$r" && grep -q "max_polling_interval $MAX
 	grep -q "checker_timeout $CTO\$" <<<"$r" && grep -qF "\"^$d0\$\"" <<<"$r" ||
 	fail "f: show config: $r"
 ok "f. show config shows the file's settings and exceptions"
+
+# --- h. silent and concurrent clients do not stall checking --------------------------
+#
+# Five clients connect and send nothing (multipathd -k on an idle FIFO),
+# and 30 more ask "show paths" all at once; meanwhile an EIO must still be
+# seen within the same limit as in a, and the daemon must keep answering.
+
+mkfifo "$tmp/silent"
+silent=()
+for i in 1 2 3 4 5; do
+	timeout 30 "$MPD" -k 0<>"$tmp/silent" >/dev/null 2>&1 &
+	silent+=($!)
+done
+sleep 0.3
+busy=()
+for i in $(seq 30); do
+	mpd show paths >/dev/null &
+	busy+=($!)
+done
+iv=$(interval_of "${L[0]}")
+ctl eio img0
+T0=$(now_ms)
+wait_for "state_is ${L[0]} down" $(((iv + 1) * 1000)) ||
+	fail "h: ${L[0]} not down $(secs $ELAPSED) s after EIO with silent and busy clients (limit $((iv + 1)) s)"
+ok "h. with 5 silent clients and 30 concurrent ones: ${L[0]} down after $(secs $ELAPSED) s (limit $((iv + 1)) s)"
+failed_clients=0
+for p in "${busy[@]}"; do
+	wait "$p" || failed_clients=$((failed_clients + 1))
+done
+[ $failed_clients -eq 0 ] || fail "h: $failed_clients of 30 concurrent show paths failed"
+ok "h. all 30 concurrent clients answered"
+ctl ok img0
+T0=$(now_ms)
+wait_for "state_is ${L[0]} up" $(((iv + 1) * 1000)) ||
+	fail "h: ${L[0]} not up again $(secs $ELAPSED) s after ok"
+kill "${silent[@]}" 2>/dev/null
+wait "${silent[@]}" 2>/dev/null
+ok "h. silent clients still connected did not stall anything; ${L[0]} up again"
 
 # --- g. shutdown ---------------------------------------------------------------------------
 
