@@ -7,11 +7,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,7 +83,7 @@ static void log_syslog(int level, const char *msg, void *data)
  * Become a daemon holding a locked pidfile. The parent returns only once
  * the pidfile is written, so "multipathd && multipathd show paths" works.
  */
-static int daemonize(void)
+static int daemonize(int *ret_fd)
 {
 	char buf[32];
 	int fd, len;
@@ -107,6 +112,7 @@ static int daemonize(void)
 	if (ftruncate(fd, 0) < 0 || write(fd, buf, len) != len)
 		return -EIO;
 	/* Keep fd open: the lock lives as long as the daemon. */
+	*ret_fd = fd;
 	if (!freopen("/dev/null", "r", stdin) ||
 	    !freopen("/dev/null", "w", stdout) ||
 	    !freopen("/dev/null", "w", stderr))
@@ -114,10 +120,81 @@ static int daemonize(void)
 	return 0;
 }
 
+/*
+ * Shutdown with hung checks. A process whose read hangs in the kernel (an
+ * aio request in flight, a thread in uninterruptible block I/O) cannot
+ * finish exiting until that I/O ends, however promptly it shuts down. So
+ * the process that init, systemd or a test watches is a thin supervisor:
+ * it forwards signals to the worker process running the daemon, and the
+ * worker, once it has shut down cleanly (socket closed, checkers put), says
+ * so through a pipe with its exit status; the supervisor exits with it at
+ * once. A worker still stuck in the kernel is left to it and goes when its
+ * I/O ends. The worker also exits when the supervisor dies (PDEATHSIG).
+ */
+static int supervise(struct daemon *d, int pidfd)
+{
+	int status_pipe[2], sfd, exit_status = 1, wstatus;
+	struct pollfd pfd[2];
+	sigset_t mask;
+	unsigned char st;
+	pid_t child, parent;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);	/* the worker inherits this */
+	if (pipe2(status_pipe, O_CLOEXEC) < 0)
+		return 1;
+	parent = getpid();
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (child == 0) {
+		/* If the supervisor is killed outright, shut down too. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			raise(SIGTERM);	/* it died before prctl(): pending */
+		close(status_pipe[0]);
+		if (pidfd >= 0)
+			close(pidfd);	/* the lock is the supervisor's */
+		st = daemon_run(d) ? 1 : 0;
+		/* Shut down: tell the supervisor before a hung exit can stall. */
+		if (write(status_pipe[1], &st, 1) != 1)
+			st = 1;
+		exit(st);
+	}
+	close(status_pipe[1]);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	pfd[0] = (struct pollfd){ .fd = status_pipe[0], .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si))
+			kill(child, si.ssi_signo);
+		if (pfd[0].revents & (POLLIN | POLLHUP)) {
+			if (read(status_pipe[0], &st, 1) == 1) {
+				exit_status = st;
+			} else if (waitpid(child, &wstatus, 0) == child) {
+				/* It died without saying so: a crash. */
+				exit_status = WIFEXITED(wstatus) ?
+					      WEXITSTATUS(wstatus) : 1;
+				mpath_log(MPATH_LOG_ERR, "the daemon process died unexpectedly");
+			}
+			break;
+		}
+	}
+	return exit_status;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = { 0 };
-	int verbosity = -1, opt, err;
+	int verbosity = -1, opt, err, pidfd = -1;
 	bool interactive = false;
 	const char *sock;
 
@@ -170,12 +247,13 @@ int main(int argc, char **argv)
 					       (int)config_verbosity(d.conf)));
 	if (!d.foreground) {
 		openlog("multipathd", LOG_PID, LOG_DAEMON);
-		if (daemonize() < 0)
+		if (daemonize(&pidfd) < 0)
 			return 1;
 		mpath_log_set_handler(log_syslog, NULL);
 	}
-	err = daemon_run(&d);
+	err = supervise(&d, pidfd);
 	if (!d.foreground)
 		unlink(PIDFILE);
-	return err ? 1 : 0;
+	config_free(d.conf);
+	return err;
 }
