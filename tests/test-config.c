@@ -391,7 +391,7 @@ static void bad_lines_are_skipped_and_the_rest_applies(void **state)
 		{ "devices {\n\tdevice {\n\t\tvendor \"[\"\n\t\tproduct X\n\t}\n}", 3,
 		  "vendor \"[\": invalid regular expression" },
 		{ "blacklist {\n\tdevice {\n\t\tproduct \"x{99}{99}\"\n\t\tvendor X\n\t}\n}", 3,
-		  "product \"x{99}{99}\": too complex: repetitions expand to more than 512 elements" },
+		  "product \"x{99}{99}\": too complex for regcomp()" },
 		{ "defaults {\n\tplugin_dir lib/mp\n}", 2,
 		  "plugin_dir: \"lib/mp\" is not an absolute path" },
 		{ "defaults {\n\tsocket_name mpd\n}", 2, "socket_name: \"mpd\" is neither" },
@@ -437,7 +437,7 @@ static void bad_lines_are_skipped_and_the_rest_applies(void **state)
 
 static void patterns_share_one_budget(void **state)
 {
-	const char *costly = "(a?){250}x";	/* 501 elements */
+	const char *costly = "^x|(ab?){160}";	/* 482 elements */
 	unsigned int each = blacklist_pattern_cost(costly);
 	unsigned int fit = CONF_REGEX_BUDGET / each, i;
 	size_t size = (fit + 8) * 64;
@@ -448,7 +448,7 @@ static void patterns_share_one_budget(void **state)
 	assert_true(each > 400 && each <= BL_EXPANSION_MAX);
 	p += sprintf(p, "blacklist {\n");
 	for (i = 0; i < fit + 2; i++)
-		p += sprintf(p, "\tdevnode \"%s%u\"\n", costly, i);
+		p += sprintf(p, "\tdevnode \"%s\"\n", costly);
 	p += sprintf(p, "\tdevnode \"^sdq$\"\n}\ndefaults { verbosity 5 }\n");
 	conf = parse_ok(text);
 	/* The first pattern past the budget is refused, and each after it... */

@@ -35,7 +35,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/loop.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -96,26 +95,11 @@ static struct {
 
 /* --- the environment ---------------------------------------------------- */
 
-static bool have_cap_sys_admin(void)
-{
-	char line[256];
-	unsigned long long caps = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &caps) == 1)
-			break;
-	fclose(f);
-	return caps & (1ull << CAP_SYS_ADMIN);
-}
-
 static const char *why_cannot_run(void)
 {
 	if (geteuid() != 0)
 		return "not root: cannot mount FUSE or set up loop devices";
-	if (!have_cap_sys_admin())
+	if (!test_have_cap_sys_admin())
 		return "no CAP_SYS_ADMIN: cannot mount FUSE or set up loop devices";
 	if (access("/dev/fuse", R_OK | W_OK))
 		return "no usable /dev/fuse";

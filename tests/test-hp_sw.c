@@ -14,6 +14,7 @@
 
 #include "libmultipath.h"
 #include "sgio-script.h"
+#include "msgtable-check.h"
 
 #define OP_INQ	0x12
 #define OP_TUR	0x00
@@ -269,14 +270,7 @@ static void no_fd_no_context(void **state)
 /* NULL-terminated, at most 100 entries, no holes. */
 static void message_table(void **state)
 {
-	size_t i, n = sizeof(libcheck_msgtable) / sizeof(char *);
-
-	assert_true(n <= CHECKER_MSGTABLE_SIZE + 1);
-	assert_null(libcheck_msgtable[n - 1]);
-	for (i = 0; i + 1 < n; i++) {
-		assert_non_null(libcheck_msgtable[i]);
-		assert_true(strlen(libcheck_msgtable[i]) > 10);
-	}
+	ASSERT_MSGTABLE_WELL_FORMED(libcheck_msgtable);
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -94,6 +95,24 @@ static inline bool test_wait_for(bool (*cond)(void *), void *arg,
 		usleep(1000);
 	} while (test_now() < end);
 	return cond(arg);
+}
+
+/* --- privileges ---------------------------------------------------------- */
+
+/* Does this process hold CAP_SYS_ADMIN (loop devices, FUSE mounts)? */
+static inline bool test_have_cap_sys_admin(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return caps & (1ull << CAP_SYS_ADMIN);
 }
 
 /* --- DSOs and plugin directories -------------------------------------- */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * msgtable-check.h - the contract's rules for a plugin's libcheck_msgtable,
+ * checked the same way by every checker's unit test: NULL-terminated, at
+ * most CHECKER_MSGTABLE_SIZE entries, no holes, every text a real sentence.
+ * Include after <cmocka.h> and the checker's source.
+ */
+#ifndef MPATH_MSGTABLE_CHECK_H
+#define MPATH_MSGTABLE_CHECK_H
+
+#include <string.h>
+
+#include "checkers.h"
+
+/* n: the array's size in entries, terminator included. */
+static inline void assert_msgtable_well_formed(const char *const *table,
+					       size_t n)
+{
+	size_t i;
+
+	assert_true(n >= 1);
+	assert_true(n <= CHECKER_MSGTABLE_SIZE + 1);
+	assert_null(table[n - 1]);
+	for (i = 0; i + 1 < n; i++) {
+		assert_non_null(table[i]);
+		assert_true(strlen(table[i]) > 10);
+	}
+}
+
+#define ASSERT_MSGTABLE_WELL_FORMED(table) \
+	assert_msgtable_well_formed(table, sizeof(table) / sizeof((table)[0]))
+
+#endif /* MPATH_MSGTABLE_CHECK_H */
