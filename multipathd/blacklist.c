@@ -6,8 +6,8 @@
  * Patterns are POSIX extended regular expressions compiled with REG_NOSUB:
  * only "does it match" is ever asked. They come from a root-owned file,
  * but the parser is fuzzed and a typo should cost a warning, not the
- * daemon's memory, so a pattern's length and its repetition counts are
- * bounded before regcomp() sees it.
+ * daemon's memory or minutes of its time, so a pattern's length, size and
+ * shape are checked (blacklist_pattern_cost()) before regcomp() sees it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,13 +36,15 @@ const char *const blacklist_builtin[] = {
  * stacked '+' for a million, whatever the pattern's length. Then it keeps,
  * for every node, the set of nodes reachable without input, which makes
  * its memory and time quadratic in the tree (4,000 nodes of "(a?){4000}"
- * take 125 MB and 150 ms), worse in the depth of nested unbounded
- * repetitions ("^((v)*)*..." sixty deep takes 200 ms, ninety 1.2 s), and
- * exponential when a group holding an anchor or word boundary is repeated
- * ("(^((((v)*)*)*)*){10}", 60 nodes, takes 6.5 s). blacklist_pattern_cost()
- * estimates the size of that tree and that depth, and refuses outright to
- * repeat an assertion; what passes costs a few MB and a few milliseconds
- * at worst. A device pattern has no use for any of it.
+ * take 125 MB and 150 ms), and it copies those sets for every anchor
+ * (^, $, \b, ...) they pass, which is exponential when what is repeated
+ * can match nothing: "^((v*)*){160}" takes more than 30 s, and
+ * "(^((((v)*)*)*)*){10}", 60 nodes, 6.5 s. So blacklist_pattern_cost()
+ * estimates the size of the tree and refuses what no device pattern
+ * needs: repeating an expression that can match the empty string
+ * ("(v*)*", "(a|b?)+", "a**") more than once, repeating an anchor, and
+ * unbounded repetitions nested more than BL_STAR_DEPTH_MAX deep. What
+ * passes costs a few MB and milliseconds at most.
  */
 
 /* One group being measured: its finished parts and its last atom. */
@@ -53,6 +55,10 @@ struct span {
 	unsigned int last_depth;	/* ... in last */
 	bool assertion;		/* done holds ^, $, \b, ... */
 	bool last_assertion;	/* last does */
+	bool has_last;		/* there is a last atom */
+	bool last_empty;	/* last can match the empty string */
+	bool alt_empty;		/* so can the alternative being read */
+	bool empty;		/* so can a finished alternative */
 };
 
 /* Skip a bracket expression at s ('['); returns its last character. */
@@ -89,16 +95,36 @@ static unsigned long count(const char **s)
 	return n;
 }
 
+static void span_start(struct span *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->alt_empty = true;		/* nothing read yet */
+}
+
 /* The last atom is finished: fold it into the group. */
 static void finish(struct span *sp)
 {
+	if (!sp->has_last)
+		return;
 	sp->done += sp->last;
 	if (sp->last_depth > sp->depth)
 		sp->depth = sp->last_depth;
 	sp->assertion |= sp->last_assertion;
+	sp->alt_empty &= sp->last_empty;
 	sp->last = 0;
 	sp->last_depth = 0;
 	sp->last_assertion = false;
+	sp->has_last = false;
+}
+
+/* A new atom of size 1. */
+static void atom(struct span *sp, bool assertion)
+{
+	finish(sp);
+	sp->last = 1;
+	sp->has_last = true;
+	sp->last_assertion = assertion;
+	sp->last_empty = assertion;	/* an anchor matches no character */
 }
 
 /* The group at sp[1] is closed: it becomes sp's last atom. */
@@ -109,20 +135,27 @@ static void close_group(struct span *sp)
 	sp->last = sp[1].done + 1;
 	sp->last_depth = sp[1].depth;
 	sp->last_assertion = sp[1].assertion;
+	sp->last_empty = sp[1].empty || sp[1].alt_empty;
+	sp->has_last = true;
+}
+
+/* Would repeating the last atom (more than once, or without bound) hurt? */
+static bool bad_repeat(const struct span *sp)
+{
+	return sp->has_last && (sp->last_empty || sp->last_assertion);
 }
 
 static bool too_costly(const struct span *sp)
 {
 	return sp->done + sp->last > BL_EXPANSION_MAX ||
-	       sp->last_depth > BL_STAR_DEPTH_MAX ||
-	       (sp->last_assertion && sp->last_depth);
+	       sp->last_depth > BL_STAR_DEPTH_MAX;
 }
 
 unsigned int blacklist_pattern_cost(const char *s)
 {
 	struct span stack[BL_PATTERN_MAX + 1], *sp = stack;
 
-	memset(sp, 0, sizeof(*sp));
+	span_start(sp);
 	for (; *s; s++) {
 		unsigned long lo, hi;
 
@@ -130,34 +163,41 @@ unsigned int blacklist_pattern_cost(const char *s)
 		case '(':
 			if (sp == stack + BL_PATTERN_MAX)
 				return BL_EXPANSION_MAX + 1;
-			sp++;
-			memset(sp, 0, sizeof(*sp));
+			span_start(++sp);
 			continue;
 		case ')':
-			if (sp == stack)
-				goto atom;	/* a literal ')' */
+			if (sp == stack) {
+				atom(sp, false);	/* a literal ')' */
+				break;
+			}
 			sp--;
 			close_group(sp);
 			break;
 		case '|':
 			finish(sp);
+			sp->empty |= sp->alt_empty;
+			sp->alt_empty = true;
 			continue;
 		case '?':
-			if (sp->last_assertion)
+			if (sp->has_last && sp->last_assertion)
 				return BL_EXPANSION_MAX + 1;
+			sp->last_empty = true;
 			continue;
 		case '*':
-			sp->last_depth++;
-			break;
 		case '+':
-			sp->last *= 2;
+			if (bad_repeat(sp))
+				return BL_EXPANSION_MAX + 1;
+			if (*s == '*')
+				sp->last_empty = true;
+			else
+				sp->last *= 2;
 			sp->last_depth++;
 			break;
 		case '{':
-			if (s[1] < '0' || s[1] > '9')
-				goto atom;
-			if (sp->last_assertion)
-				return BL_EXPANSION_MAX + 1;
+			if (s[1] < '0' || s[1] > '9') {
+				atom(sp, false);
+				break;
+			}
 			s++;
 			lo = hi = count(&s);
 			if (*s == ',') {
@@ -170,33 +210,36 @@ unsigned int blacklist_pattern_cost(const char *s)
 					sp->last_depth++;
 				}
 			}
-			sp->last *= hi > lo ? hi : lo ? lo : 1;
+			if (hi < lo)
+				hi = lo;
+			if (hi > 1 && bad_repeat(sp))
+				return BL_EXPANSION_MAX + 1;
+			sp->last *= hi ? hi : 1;
+			if (lo == 0)
+				sp->last_empty = true;
 			/* Not a well-formed count: look at what ended it. */
 			if (*s != '}')
 				s--;
 			break;
 		case '[':
 			s = skip_bracket(s);
-			goto atom;
+			atom(sp, false);
+			break;
 		case '^':
 		case '$':
-			finish(sp);
-			sp->last = 1;
-			sp->last_assertion = true;
+			atom(sp, true);
 			break;
 		case '\\':
-			if (!s[1])
-				goto atom;
+			if (!s[1]) {
+				atom(sp, false);
+				break;
+			}
 			s++;
-			finish(sp);
-			sp->last = 1;
 			/* GNU word and buffer boundaries, in ERE as well. */
-			sp->last_assertion = strchr("bB<>`'", *s) != NULL;
+			atom(sp, strchr("bB<>`'", *s) != NULL);
 			break;
 		default:
-		atom:
-			finish(sp);
-			sp->last = 1;
+			atom(sp, false);
 			break;
 		}
 		if (too_costly(sp))
@@ -229,8 +272,8 @@ int blacklist_pattern_set(struct bl_pattern *p, const char *text,
 		return -EINVAL;
 	}
 	if (blacklist_pattern_cost(text) > BL_EXPANSION_MAX) {
-		snprintf(err, errlen, "too complex: repetitions expand to more than %d elements, nest more than %d deep or repeat an anchor",
-			 BL_EXPANSION_MAX, BL_STAR_DEPTH_MAX);
+		snprintf(err, errlen, "too complex for regcomp(): repeats what can match nothing or an anchor, nests repetitions more than %d deep or expands to more than %d elements",
+			 BL_STAR_DEPTH_MAX, BL_EXPANSION_MAX);
 		return -EINVAL;
 	}
 	rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB);

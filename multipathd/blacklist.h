@@ -63,10 +63,10 @@ void blacklist_pattern_clear(struct bl_pattern *p);
 /*
  * blacklist_pattern_cost - an upper estimate of the number of elements
  * regcomp() expands text to (repetitions copied), capped at
- * BL_EXPANSION_MAX + 1, which is also returned for unbounded repetitions
- * ('*', '+', "{n,}") nested more than BL_STAR_DEPTH_MAX deep and for any
- * repetition of an anchor or word boundary. Its memory grows with the
- * square of this.
+ * BL_EXPANSION_MAX + 1, which is also returned for what makes regcomp()
+ * exponential: repeating (more than once) what can match the empty string
+ * or an anchor, unbounded repetitions nested more than BL_STAR_DEPTH_MAX
+ * deep. Its memory grows with the square of the estimate.
  */
 unsigned int blacklist_pattern_cost(const char *text);
 /* Does s match? An absent pattern matches anything, a NULL s nothing. */

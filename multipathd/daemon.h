@@ -38,6 +38,17 @@ struct path {
 	bool detaching;			/* being detached: release at next sweep */
 };
 
+/*
+ * The data a checker shares between the paths of one map (its
+ * libcheck_mp_init() allocates *slot with malloc). A slot lives as long as
+ * the daemon: a check still running on the executor may read it.
+ */
+struct map_ctx {
+	struct map_ctx *next;
+	void *mpctx;
+	char name[DM_MAP_NAME_MAX];
+};
+
 struct daemon {
 	struct mp_config *conf;
 	const char *conf_file;		/* NULL: the default */
@@ -51,6 +62,7 @@ struct daemon {
 	struct udev_monitor *mon;
 	bool dm;			/* device-mapper usable */
 	struct dm_maps *maps;		/* last read; NULL without dm */
+	struct map_ctx *map_ctxs;	/* one per map seen */
 
 	struct cli_conn **conns;	/* open CLI connections */
 	unsigned int nr_conns, cap_conns;

@@ -42,6 +42,23 @@ struct path *path_find(struct daemon *d, const char *devnode)
 	return NULL;
 }
 
+/* The map-wide checker data slot of map; NULL on allocation failure. */
+static void **map_ctx_slot(struct daemon *d, const char *map)
+{
+	struct map_ctx *mc;
+
+	for (mc = d->map_ctxs; mc; mc = mc->next)
+		if (strcmp(mc->name, map) == 0)
+			return &mc->mpctx;
+	mc = calloc(1, sizeof(*mc));
+	if (!mc)
+		return NULL;
+	snprintf(mc->name, sizeof(mc->name), "%s", map);
+	mc->next = d->map_ctxs;
+	d->map_ctxs = mc;
+	return &mc->mpctx;
+}
+
 /* Drop the path's checker; a check in flight is the library's to finish. */
 static void path_put_checker(struct daemon *d, struct path *pp)
 {
@@ -85,7 +102,8 @@ void path_apply_config(struct daemon *d, struct path *pp, bool reselect)
 	}
 	checker_set_fd(&pp->checker, pp->fd);
 	pp->checker.timeout = timeout;
-	if (checker_init(&pp->checker, NULL) != 0) {
+	if (checker_init(&pp->checker, pp->map[0] ? map_ctx_slot(d, pp->map) :
+						   NULL) != 0) {
 		snprintf(pp->msg, sizeof(pp->msg), "checker %s failed to start",
 			 set->checker);
 		checker_put(&pp->checker);
@@ -263,8 +281,20 @@ void paths_update_maps(struct daemon *d)
 
 void paths_free(struct daemon *d)
 {
+	/* Checks still out may read the map-wide data: then let it be. */
+	bool quiet = d->nr_pending == 0;
+
 	while (d->nr_paths)
 		path_remove(d, d->paths[d->nr_paths - 1]);
+	while (d->map_ctxs) {
+		struct map_ctx *mc = d->map_ctxs;
+
+		d->map_ctxs = mc->next;
+		if (quiet) {
+			free(mc->mpctx);
+			free(mc);
+		}
+	}
 	free(d->paths);
 	d->paths = NULL;
 	d->cap_paths = 0;
