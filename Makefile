@@ -10,6 +10,8 @@
 #   make test-tsan        the suite built with TSan
 #   make valgrind         the suite under valgrind
 #   make bench            benchmarks; writes bench/REPORT.md
+#   make fuzz             libFuzzer targets (tests/fuzz), FUZZ_SECONDS each
+#   make demo, make run   multipathd on loop devices with injected faults
 #   make run, make demo   the demo: multipathd and injected faults (root)
 #   make install          PREFIX, DESTDIR, libdir, includedir, plugindir
 #   make clean
@@ -185,7 +187,7 @@ $(O)/examples/plugin-example/libcheckexample.so: examples/plugin-example/example
 # Each benchmark plugin is built twice: its check returns at once, or blocks 1 ms.
 BENCH_PLUGINS := $(foreach k,exec thread,$(O)/bench/plugins/libcheckb$(k)0.so \
 		   $(O)/bench/plugins/libcheckb$(k)1ms.so)
-BENCH_BINS    := $(O)/bench/bench-async
+BENCH_BINS    := $(O)/bench/bench-async $(O)/bench/bench-dispatch
 
 $(O)/bench/plugins/libcheckb%0.so: bench/plugins/bench-%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)

@@ -21,6 +21,13 @@ trap 'rm -f "$tmp"' EXIT
 	echo "- kernel: $(uname -r)"
 	echo "- build: $(${CC:-cc} --version | head -1), CFLAGS as in the Makefile"
 	echo
+	echo "## Dispatch: the framework's own cost per check"
+	echo
+	echo "\`bench/bench-dispatch\`: a synchronous check of a plugin whose check"
+	echo "returns at once, through the framework and called directly."
+	echo
+	"$O/bench/bench-dispatch" "$O/bench/plugins" 7
+	echo
 	echo "## Asynchronous checks: executor versus thread per check"
 	echo
 	echo "\`bench/bench-async\`: rounds of starting N asynchronous checks and"

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bench-dispatch.c - the framework's own cost per check: nanoseconds per
+ * synchronous checker_check() + checker_get_state() with a plugin whose
+ * check returns at once (bexec0), against calling that plugin's
+ * libcheck_check() directly through its function pointer. Median, min and
+ * max of several rounds. Not a test: it measures and reports.
+ *
+ * usage: bench-dispatch PLUGIN_DIR [ROUNDS]
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libmultipath.h"
+
+#define CHECKS_PER_ROUND 1000000
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 2 ? atoi(argv[2]) : 7;
+	double *fw, *direct, t;
+	typeof(&libcheck_check) check;
+	char path[4096];
+	struct checker c;
+	void *dso;
+	int r, i, fd, bad = 0;
+
+	if (argc < 2 || rounds < 1) {
+		fprintf(stderr, "usage: %s PLUGIN_DIR [ROUNDS]\n", argv[0]);
+		return 2;
+	}
+	fw = calloc(rounds, sizeof(double));
+	direct = calloc(rounds, sizeof(double));
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	checker_set_permission_check(false);	/* the build tree */
+	if (!fw || !direct || fd < 0 || init_checkers(argv[1]) != 0)
+		return 1;
+	checker_clear(&c);
+	checker_get(&c, "bexec0");
+	checker_set_fd(&c, fd);
+	if (!c.cls || checker_init(&c, NULL) != 0) {
+		fprintf(stderr, "cannot load bexec0 from %s\n", argv[1]);
+		return 1;
+	}
+	/* The same plugin's function, called with no framework around it. */
+	snprintf(path, sizeof(path), "%s/libcheckbexec0.so", argv[1]);
+	dso = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	check = dso ? (typeof(check))dlsym(dso, "libcheck_check") : NULL;
+	if (!check)
+		return 1;
+
+	for (r = 0; r < rounds; r++) {
+		t = now();
+		for (i = 0; i < CHECKS_PER_ROUND; i++) {
+			checker_check(&c, PATH_UP);
+			bad += checker_get_state(&c) != PATH_UP;
+		}
+		fw[r] = (now() - t) * 1e9 / CHECKS_PER_ROUND;
+		t = now();
+		for (i = 0; i < CHECKS_PER_ROUND; i++)
+			bad += check(&c) != PATH_UP;
+		direct[r] = (now() - t) * 1e9 / CHECKS_PER_ROUND;
+	}
+	qsort(fw, rounds, sizeof(double), cmp_double);
+	qsort(direct, rounds, sizeof(double), cmp_double);
+	printf("Synchronous check through the framework, ns per check: median (min-max) of %d rounds of %d\n\n",
+	       rounds, CHECKS_PER_ROUND);
+	printf("| path | ns per check |\n|---|---:|\n");
+	printf("| checker_check + checker_get_state | %.1f (%.1f-%.1f) |\n",
+	       fw[rounds / 2], fw[0], fw[rounds - 1]);
+	printf("| libcheck_check called directly | %.1f (%.1f-%.1f) |\n",
+	       direct[rounds / 2], direct[0], direct[rounds - 1]);
+	printf("| the framework's own cost | %.1f |\n",
+	       fw[rounds / 2] - direct[rounds / 2]);
+	checker_put(&c);
+	cleanup_checkers();
+	dlclose(dso);
+	close(fd);
+	free(fw);
+	free(direct);
+	return bad ? 1 : 0;
+}
