@@ -55,6 +55,22 @@ const char *checker_state_name(int state)
 	return state_names[state];
 }
 
+/*
+ * plugin_result - what a plugin's libcheck_check() or libcheck_pending()
+ * returned, contained: a value outside the path states becomes PATH_WILD
+ * with CHECKER_MSGID_INVALID. c is the checker the plugin was given (the
+ * executor's shadow copy on a worker). Any thread.
+ */
+int plugin_result(struct checker *c, int state)
+{
+	if (state >= 0 && state < PATH_MAX_STATE)
+		return state;
+	mp_debug("checker %s returned invalid state %d",
+		 c->cls->plugin->name, state);
+	c->msgid = CHECKER_MSGID_INVALID;
+	return PATH_WILD;
+}
+
 void checker_clear(struct checker *c)
 {
 	if (!c)
@@ -142,7 +158,6 @@ void checker_put(struct checker *c)
 void checker_check(struct checker *c, int path_state)
 {
 	struct checker_plugin *p;
-	int state;
 
 	if (!c)
 		return;
@@ -179,13 +194,7 @@ void checker_check(struct checker *c, int path_state)
 		executor_submit(c);
 		return;
 	}
-	state = p->check(c);
-	if (state < 0 || state >= PATH_MAX_STATE) {
-		mp_debug("checker %s returned invalid state %d", p->name, state);
-		c->msgid = CHECKER_MSGID_INVALID;
-		state = PATH_WILD;
-	}
-	c->path_state = state;
+	c->path_state = plugin_result(c, p->check(c));
 }
 
 int checker_get_state(struct checker *c)
@@ -197,15 +206,8 @@ int checker_get_state(struct checker *c)
 	p = c->cls->plugin;
 	if (__atomic_load_n(&c->cls->job_state, __ATOMIC_RELAXED) != JOB_IDLE)
 		return executor_get_state(c);
-	if (c->path_state == PATH_PENDING && p->pending) {
-		int state = p->pending(c);
-
-		if (state < 0 || state >= PATH_MAX_STATE) {
-			c->msgid = CHECKER_MSGID_INVALID;
-			state = PATH_WILD;
-		}
-		c->path_state = state;
-	}
+	if (c->path_state == PATH_PENDING && p->pending)
+		c->path_state = plugin_result(c, p->pending(c));
 	return c->path_state;
 }
 

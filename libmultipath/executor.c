@@ -361,11 +361,7 @@ static void run_job(struct worker *w, struct checker_class *job)
 	int state;
 
 	pthread_mutex_unlock(&pool.lock);
-	state = p->check(&job->shadow);
-	if (state < 0 || state >= PATH_MAX_STATE) {
-		job->shadow.msgid = CHECKER_MSGID_INVALID;
-		state = PATH_WILD;
-	}
+	state = plugin_result(&job->shadow, p->check(&job->shadow));
 	if (job->shadow.fd >= 0)
 		close(job->shadow.fd);
 	job->shadow.fd = -1;
@@ -531,24 +527,20 @@ bool executor_settle(struct checker *c)
 	return false;
 }
 
+/*
+ * executor_submit - queue a check of c. Called by checker_check() once
+ * executor_settle() found no job outstanding: the job is IDLE, and only
+ * this thread moves it out of IDLE, so no lock is needed until it is queued.
+ */
 void executor_submit(struct checker *c)
 {
 	struct checker_class *job = c->cls;
 	unsigned int timeout = c->timeout ? c->timeout : DEFAULT_TIMEOUT_S;
-	int state = job_get(job);
 	uint64_t now;
 	int fd;
 
-	c->msgid = CHECKER_MSGID_NONE;
-	if (state != JOB_IDLE && executor_settle(c))
-		return;
-	/*
-	 * IDLE, or DONE with a result nobody collected (stale now): only this
-	 * thread moves a job out of those states, so no lock is needed here.
-	 */
 	fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0) {
-		job_set(job, JOB_IDLE);
 		mp_debug("checker %s: cannot dup fd %d: %s", job->plugin->name,
 			 c->fd, strerror(errno));
 		c->msgid = CHECKER_MSGID_NO_FD;

@@ -123,6 +123,9 @@ int plugin_load(const char *dir, const char *name, bool check_perms,
 		struct checker_plugin **ret);
 void plugin_unload(struct checker_plugin *p);
 
+/* checker.c */
+int plugin_result(struct checker *c, int state);
+
 /* executor.c: asynchronous checks for plugins without libcheck_pending. */
 bool executor_settle(struct checker *c);
 void executor_submit(struct checker *c);
