@@ -30,4 +30,18 @@ static inline void assert_msgtable_well_formed(const char *const *table,
 #define ASSERT_MSGTABLE_WELL_FORMED(table) \
 	assert_msgtable_well_formed(table, sizeof(table) / sizeof((table)[0]))
 
+/* The text of a plugin message id; the id must be one of the table's. */
+static inline const char *msgtable_text(const char *const *table, size_t n,
+					int id)
+{
+	assert_true(id >= CHECKER_FIRST_MSGID);
+	assert_true((size_t)(id - CHECKER_FIRST_MSGID) + 1 < n);
+	return table[id - CHECKER_FIRST_MSGID];
+}
+
+/* The included checker's text for id. */
+#define CHECKER_MSG_TEXT(id) \
+	msgtable_text(libcheck_msgtable, \
+		      sizeof(libcheck_msgtable) / sizeof(libcheck_msgtable[0]), (id))
+
 #endif /* MPATH_MSGTABLE_CHECK_H */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "../libmultipath/checkers/cciss_tur.c"
+#include "msgtable-check.h"
 
 /* --- fake CCISS ioctls ------------------------------------------------- */
 
@@ -138,8 +139,7 @@ static const struct ctur_case cases[] = {
 
 static const char *msg_text(const struct checker *c)
 {
-	assert_true(c->msgid >= CHECKER_FIRST_MSGID);
-	return libcheck_msgtable[c->msgid - CHECKER_FIRST_MSGID];
+	return CHECKER_MSG_TEXT(c->msgid);
 }
 
 static int run_check(const struct ctur_reply *r, unsigned int timeout,
@@ -211,13 +211,10 @@ static void cciss_tur_timeout(void **state)
 
 static void cciss_tur_msgtable_is_well_formed(void **state)
 {
-	int n = 0;
-
-	while (libcheck_msgtable[n]) {
-		assert_true(strlen(libcheck_msgtable[n]) > 0);
-		n++;
-	}
-	assert_int_equal(n, MSG_CTUR_COMMAND_FAILED - CHECKER_FIRST_MSGID + 1);
+	ASSERT_MSGTABLE_WELL_FORMED(libcheck_msgtable);
+	/* An entry for every message id, the last one included. */
+	assert_int_equal(sizeof(libcheck_msgtable) / sizeof(libcheck_msgtable[0]),
+			 MSG_CTUR_COMMAND_FAILED - CHECKER_FIRST_MSGID + 2);
 }
 
 int main(void)

@@ -52,17 +52,12 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "loop-util.h"
 #include "../multipathd/discovery.c"
 
 #define IMAGE_SIZE	(1024 * 1024)
 #define EVENT_WAIT_S	5.0
 
-struct loopdev {
-	int fd;			/* keeps it bound (autoclear), or -1 */
-	int nr;
-	char name[16];		/* loopN */
-	char path[32];		/* /dev/loopN */
-};
 
 /*
  * What the fixtures set up, a singleton because the atexit handler must
@@ -71,8 +66,8 @@ struct loopdev {
 static struct {
 	const char *skip;		/* why no test can run, or NULL */
 	char image[PATH_MAX];		/* the backing file, "" if none */
-	struct loopdev main;		/* bound over the image, partitioned */
-	struct loopdev other;		/* what the change test binds */
+	struct test_loop main;		/* bound over the image, partitioned */
+	struct test_loop other;		/* what the change test binds */
 	int created;			/* index made with LOOP_CTL_ADD, or -1 */
 	struct udev *udev;
 	int ran;			/* tests that were not skipped */
@@ -177,7 +172,7 @@ static int make_image(void)
  * partition table: that works also on kernels built without any partition
  * table parser. Returns 0 or -errno.
  */
-static int add_partition(struct loopdev *ld)
+static int add_partition(struct test_loop *ld)
 {
 	struct blkpg_partition part = {
 		.start = 512,
@@ -194,73 +189,9 @@ static int add_partition(struct loopdev *ld)
 }
 
 /* Bind a free loop device over the image. Returns 0 or -errno. */
-static int loop_attach(struct loopdev *ld, unsigned int flags)
+static int loop_attach(struct test_loop *ld, unsigned int flags)
 {
-	struct loop_config cfg = {
-		.info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_READ_ONLY | flags,
-	};
-	int ctl_fd, file_fd, fd = -1, nr = -1, tries, err = 0;
-
-	file_fd = open(env.image, O_RDONLY | O_CLOEXEC);
-	ctl_fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (file_fd < 0 || ctl_fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	cfg.fd = file_fd;
-	snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "test-discovery");
-	/* Another process may take the free device first: EBUSY, again. */
-	for (tries = 0; tries < 10; tries++) {
-		char path[32];
-
-		nr = ioctl(ctl_fd, LOOP_CTL_GET_FREE);
-		if (nr < 0) {
-			err = -errno;
-			break;
-		}
-		snprintf(path, sizeof(path), "/dev/loop%d", nr);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			err = -errno;
-			break;
-		}
-		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0) {
-			err = 0;
-			break;
-		}
-		err = -errno;
-		close(fd);
-		fd = -1;
-		if (err != -EBUSY)
-			break;
-	}
-out:
-	if (err) {
-		fprintf(stderr, "cannot attach a loop device over %s: %s\n",
-			env.image, strerror(-err));
-	} else {
-		ld->fd = fd;
-		ld->nr = nr;
-		snprintf(ld->name, sizeof(ld->name), "loop%d", nr);
-		snprintf(ld->path, sizeof(ld->path), "/dev/loop%d", nr);
-	}
-	if (ctl_fd >= 0)
-		close(ctl_fd);
-	if (file_fd >= 0)
-		close(file_fd);	/* the loop device holds the file */
-	return err;
-}
-
-static void loop_detach(struct loopdev *ld)
-{
-	if (ld->fd < 0)
-		return;
-	/* Marks it for clearing at the last close, which this is. */
-	if (ioctl(ld->fd, LOOP_CLR_FD) < 0 && errno != ENXIO)
-		fprintf(stderr, "LOOP_CLR_FD %s: %s\n", ld->path,
-			strerror(errno));
-	close(ld->fd);
-	ld->fd = -1;
+	return test_loop_attach(ld, env.image, "test-discovery", flags);
 }
 
 /* Delete loop device nr; a transient opener (udevd's probing) is waited out. */
@@ -303,8 +234,8 @@ static int loop_create(void)
 
 static void cleanup_all(void)
 {
-	loop_detach(&env.other);
-	loop_detach(&env.main);
+	test_loop_detach(&env.other);
+	test_loop_detach(&env.main);
 	if (env.created >= 0) {
 		int err = loop_delete(env.created);
 
@@ -765,7 +696,7 @@ static void monitor_reports_attach_and_detach_as_change_not_partitions(void **st
 	assert_false(w.saw_partition);
 
 	/* Unbinding deletes the partition and changes the disk. */
-	loop_detach(&env.other);
+	test_loop_detach(&env.other);
 	watch_expect(&w, DISC_CHANGE, env.other.name, &pf);
 	watch_drain(&w, 0.3);
 	assert_false(w.saw_partition);

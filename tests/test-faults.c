@@ -54,6 +54,7 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "loop-util.h"
 
 #define NR_IMAGES	3
 #define CHECK_TIMEOUT	2	/* c->timeout, seconds */
@@ -64,11 +65,6 @@
 /* The images: the one faults are put on, a healthy one, one to detach. */
 enum { IMG_MAIN, IMG_OTHER, IMG_DETACH };
 
-struct loopdev {
-	int fd;			/* keeps it bound (autoclear), or -1 */
-	int nr;
-	char path[32];		/* /dev/loopN */
-};
 
 /* A checker a test uses, with its fd, put by the teardown if still used. */
 struct test_checker {
@@ -85,7 +81,7 @@ static struct {
 	const char *skip;		/* why the tests cannot run, or NULL */
 	char mnt[PATH_MAX];		/* the mount point, "" if not made */
 	pid_t fs_pid;			/* faultfs, or 0 */
-	struct loopdev loop[NR_IMAGES];
+	struct test_loop loop[NR_IMAGES];
 	char plugins[PATH_MAX];
 	bool checkers_up;		/* init_checkers() done */
 	struct test_checker chk[MAX_CHECKERS];
@@ -200,76 +196,22 @@ static bool loop_dio(int nr)
  */
 static int loop_attach(int img)
 {
-	struct loopdev *ld = &env.loop[img];
-	struct loop_config cfg = {
-		.info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_READ_ONLY |
-				 LO_FLAGS_DIRECT_IO,
-	};
-	char file[PATH_MAX + 16];
-	int ctl_fd, file_fd, fd = -1, nr = -1, tries, err = 0;
+	struct test_loop *ld = &env.loop[img];
+	char file[PATH_MAX + 16], label[32];
+	int err;
 
 	snprintf(file, sizeof(file), "%s/img%d", env.mnt, img);
-	file_fd = open(file, O_RDONLY | O_CLOEXEC);
-	ctl_fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (file_fd < 0 || ctl_fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	cfg.fd = file_fd;
-	snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "faultfs/img%d",
-		 img);
-	/* Another process may take the free device first: EBUSY, again. */
-	for (tries = 0; tries < 10; tries++) {
-		nr = ioctl(ctl_fd, LOOP_CTL_GET_FREE);
-		if (nr < 0) {
-			err = -errno;
-			break;
-		}
-		snprintf(ld->path, sizeof(ld->path), "/dev/loop%d", nr);
-		fd = open(ld->path, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			err = -errno;
-			break;
-		}
-		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0) {
-			err = 0;
-			break;
-		}
-		err = -errno;
-		close(fd);
-		fd = -1;
-		if (err != -EBUSY)
-			break;
-	}
-out:
-	if (err) {
-		fprintf(stderr, "cannot attach a loop device over %s: %s\n",
-			file, strerror(-err));
-	} else {
-		ld->fd = fd;
-		ld->nr = nr;
+	snprintf(label, sizeof(label), "faultfs/img%d", img);
+	err = test_loop_attach(ld, file, label, LO_FLAGS_DIRECT_IO);
+	if (!err)
 		printf("    %s over %s, direct I/O %s\n", ld->path, file,
-		       loop_dio(nr) ? "on" : "off");
-	}
-	if (ctl_fd >= 0)
-		close(ctl_fd);
-	if (file_fd >= 0)
-		close(file_fd);	/* the loop device holds the file */
+		       loop_dio(ld->nr) ? "on" : "off");
 	return err;
 }
 
 static void loop_detach(int img)
 {
-	struct loopdev *ld = &env.loop[img];
-
-	if (ld->fd < 0)
-		return;
-	/* Marks it for clearing at the last close, which this may be. */
-	if (ioctl(ld->fd, LOOP_CLR_FD) < 0 && errno != ENXIO)
-		fprintf(stderr, "LOOP_CLR_FD %s: %s\n", ld->path,
-			strerror(errno));
-	close(ld->fd);
-	ld->fd = -1;
+	test_loop_detach(&env.loop[img]);
 }
 
 /* --- checkers ------------------------------------------------------------ */

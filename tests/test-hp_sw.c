@@ -153,12 +153,7 @@ static const uint8_t serial_page[] = {
 
 static const char *msg_text(short id)
 {
-	if (id == CHECKER_MSGID_NO_FD)
-		return "(no fd)";
-	assert_true(id >= CHECKER_FIRST_MSGID);
-	assert_true(id - CHECKER_FIRST_MSGID <
-		    (int)(sizeof(libcheck_msgtable) / sizeof(char *)) - 1);
-	return libcheck_msgtable[id - CHECKER_FIRST_MSGID];
+	return id == CHECKER_MSGID_NO_FD ? "(no fd)" : CHECKER_MSG_TEXT(id);
 }
 
 static void checker_open(struct checker *c, unsigned int timeout)

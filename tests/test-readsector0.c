@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "../libmultipath/checkers/readsector0.c"
+#include "msgtable-check.h"
 
 /* --- a scripted SG_IO and a settable BLKSSZGET ---------------------------- */
 
@@ -108,8 +109,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 static const char *msg_text(const struct checker *c)
 {
-	assert_true(c->msgid >= CHECKER_FIRST_MSGID);
-	return libcheck_msgtable[c->msgid - CHECKER_FIRST_MSGID];
+	return CHECKER_MSG_TEXT(c->msgid);
 }
 
 static int run_check(int fd, unsigned int timeout, const struct sg_reply *r,
@@ -395,14 +395,10 @@ static void rs0_direct_reopen_fails(void **state)
 
 static void rs0_msgtable_is_well_formed(void **state)
 {
-	int n = 0;
-
-	while (libcheck_msgtable[n]) {
-		assert_true(strlen(libcheck_msgtable[n]) > 0);
-		n++;
-	}
-	assert_int_equal(n, MSG_RS0_NO_MEMORY - CHECKER_FIRST_MSGID + 1);
-	assert_true(n <= CHECKER_MSGTABLE_SIZE);
+	ASSERT_MSGTABLE_WELL_FORMED(libcheck_msgtable);
+	/* An entry for every message id, the last one included. */
+	assert_int_equal(sizeof(libcheck_msgtable) / sizeof(libcheck_msgtable[0]),
+			 MSG_RS0_NO_MEMORY - CHECKER_FIRST_MSGID + 2);
 }
 
 int main(void)

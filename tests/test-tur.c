@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "../libmultipath/checkers/tur.c"
+#include "msgtable-check.h"
 
 /* --- a scripted SG_IO ---------------------------------------------------- */
 
@@ -193,8 +194,7 @@ static const struct tur_case cases[] = {
 
 static const char *msg_text(const struct checker *c)
 {
-	assert_true(c->msgid >= CHECKER_FIRST_MSGID);
-	return libcheck_msgtable[c->msgid - CHECKER_FIRST_MSGID];
+	return CHECKER_MSG_TEXT(c->msgid);
 }
 
 static void run_check(struct checker *c, const struct sg_reply *r, int nr)
@@ -266,14 +266,10 @@ static void tur_timeout_is_the_checkers(void **state)
 
 static void tur_msgtable_is_well_formed(void **state)
 {
-	int n = 0;
-
-	while (libcheck_msgtable[n]) {
-		assert_true(strlen(libcheck_msgtable[n]) > 0);
-		n++;
-	}
-	assert_int_equal(n, MSG_TUR_BAD_STATUS - CHECKER_FIRST_MSGID + 1);
-	assert_true(n <= CHECKER_MSGTABLE_SIZE);
+	ASSERT_MSGTABLE_WELL_FORMED(libcheck_msgtable);
+	/* An entry for every message id, the last one included. */
+	assert_int_equal(sizeof(libcheck_msgtable) / sizeof(libcheck_msgtable[0]),
+			 MSG_TUR_BAD_STATUS - CHECKER_FIRST_MSGID + 2);
 }
 
 int main(void)
