@@ -12,6 +12,13 @@
  * check is in flight. With nothing in flight and nothing due, the loop
  * sleeps until the next check is due.
  *
+ * Cost at scale: the paths in flight are kept in their own array, so
+ * collecting results costs the number in flight, not the number of paths.
+ * daemon.next_due is a lower bound of when any path not in flight is next
+ * due (path_schedule() keeps it one); the table is walked only when that
+ * moment comes, and that walk starts every check due soon (batch_ns())
+ * and recomputes the bound. Wake-ups for results or commands cost no walk.
+ *
  * Event-loop thread only (see daemon.h).
  */
 #include <stdio.h>
@@ -23,6 +30,24 @@
 #define NSEC			1000000000ull
 #define POLL_FIRST_NS		(5 * 1000000ull)	/* 5 ms */
 #define POLL_MAX_NS		(250 * 1000000ull)	/* 250 ms */
+/*
+ * When the first check is due, every check due within a fifth of its
+ * path's interval (at most BATCH_MAX_NS) starts with it, a little early.
+ * Paths found at different times are due at different moments, and each
+ * wake-up costs a pass over the path table and a round of the executor's
+ * workers waking: batching them this way cut the CPU of 10,000 paths due
+ * at spread-out moments from 23 % of a core to 0.4 % (bench/REPORT.md).
+ * A check is never late because of it, and never runs sooner than 4/5 of
+ * its interval after the last one.
+ */
+#define BATCH_MAX_NS		NSEC
+
+static uint64_t batch_ns(const struct path *pp)
+{
+	uint64_t early = pp->interval * NSEC / 5;
+
+	return early < BATCH_MAX_NS ? early : BATCH_MAX_NS;
+}
 
 /* A path in one of these states may carry I/O. */
 bool path_state_usable(int state)
@@ -63,16 +88,41 @@ static void dm_sync(struct daemon *d, struct path *pp)
 	}
 }
 
+/* Set when the path is next due, keeping daemon.next_due a lower bound. */
+void path_schedule(struct daemon *d, struct path *pp, uint64_t when)
+{
+	pp->next_check = when;
+	if (when < d->next_due)
+		d->next_due = when;
+}
+
+/* Into daemon.pending: sized with the path table, so it never grows here. */
+static void pending_add(struct daemon *d, struct path *pp)
+{
+	pp->pending = true;
+	pp->pending_slot = d->nr_pending;
+	d->pending[d->nr_pending++] = pp;
+}
+
+void path_pending_clear(struct daemon *d, struct path *pp)
+{
+	struct path *last;
+
+	if (!pp->pending)
+		return;
+	pp->pending = false;
+	last = d->pending[--d->nr_pending];
+	d->pending[pp->pending_slot] = last;
+	last->pending_slot = pp->pending_slot;
+}
+
 static void check_done(struct daemon *d, struct path *pp, int state,
 		       uint64_t now)
 {
 	const char *msg = checker_message(&pp->checker);
 	unsigned int max = pp->set.max_polling_interval;
 
-	if (pp->pending) {
-		pp->pending = false;
-		d->nr_pending--;
-	}
+	path_pending_clear(d, pp);
 	pp->checks++;
 	if (state != pp->state) {
 		mpath_log(MPATH_LOG_NOTICE, "%s: %s -> %s (%s%s%s)",
@@ -91,7 +141,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 	}
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	dm_sync(d, pp);
-	pp->next_check = now + pp->interval * NSEC;
+	path_schedule(d, pp, now + pp->interval * NSEC);
 	path_check_detach(pp);
 }
 
@@ -100,7 +150,7 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 	int state;
 
 	if (!checker_selected(&pp->checker)) {
-		pp->next_check = now + pp->interval * NSEC;
+		path_schedule(d, pp, now + pp->interval * NSEC);
 		return;
 	}
 	checker_check(&pp->checker, pp->state);
@@ -111,8 +161,8 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 		check_done(d, pp, state, now);
 		return;
 	}
-	pp->pending = true;
-	if (d->nr_pending++ == 0) {
+	pending_add(d, pp);
+	if (d->nr_pending == 1) {
 		d->poll_backoff = POLL_FIRST_NS;
 		d->poll_pending_at = now + d->poll_backoff;
 	}
@@ -120,15 +170,21 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 
 void checks_run_due(struct daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = now_ns(), next = UINT64_MAX;
 	unsigned int i;
 
+	/* Not before the first is due: else every wake-up would start a few. */
+	if (d->next_due > now)
+		return;
 	for (i = 0; i < d->nr_paths; i++) {
 		struct path *pp = d->paths[i];
 
-		if (!pp->pending && pp->next_check <= now)
+		if (!pp->pending && pp->next_check <= now + batch_ns(pp))
 			check_start(d, pp, now);
+		if (!pp->pending && pp->next_check < next)
+			next = pp->next_check;
 	}
+	d->next_due = next;
 }
 
 void checks_collect(struct daemon *d)
@@ -136,15 +192,11 @@ void checks_collect(struct daemon *d)
 	uint64_t now = now_ns();
 	unsigned int i;
 
-	if (!d->nr_pending)
-		return;
-	for (i = 0; i < d->nr_paths && d->nr_pending; i++) {
-		struct path *pp = d->paths[i];
-		int state;
+	/* Backwards: check_done() moves the last entry into slot i. */
+	for (i = d->nr_pending; i-- > 0;) {
+		struct path *pp = d->pending[i];
+		int state = checker_get_state(&pp->checker);
 
-		if (!pp->pending)
-			continue;
-		state = checker_get_state(&pp->checker);
 		if (state != PATH_PENDING)
 			check_done(d, pp, state, now);
 	}
@@ -159,25 +211,21 @@ void checks_collect(struct daemon *d)
 /* When the loop must next wake up: 0 means never (nothing to do). */
 uint64_t checks_next_wakeup(struct daemon *d)
 {
-	uint64_t next = 0;
+	uint64_t next = d->next_due;
 	unsigned int i;
 
-	for (i = 0; i < d->nr_paths; i++) {
-		struct path *pp = d->paths[i];
-		uint64_t due;
+	for (i = 0; i < d->nr_pending; i++) {
+		struct path *pp = d->pending[i];
+		/* Its deadline: a hung check reports a timeout then. */
+		uint64_t due = pp->started + pp->checker.timeout * NSEC +
+			       POLL_FIRST_NS;
 
-		if (pp->pending)
-			/* Its deadline: a hung check reports a timeout then. */
-			due = pp->started + pp->checker.timeout * NSEC +
-			      POLL_FIRST_NS;
-		else
-			due = pp->next_check;
-		if (!next || due < next)
+		if (due < next)
 			next = due;
 	}
-	if (d->nr_pending && (!next || d->poll_pending_at < next))
+	if (d->nr_pending && d->poll_pending_at < next)
 		next = d->poll_pending_at;
-	return next;
+	return next == UINT64_MAX ? 0 : next;
 }
 
 void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
@@ -190,5 +238,5 @@ void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
 	dm_sync(d, pp);
 	/* Check soon, so that "reinstate" shows the checker's view at once. */
 	if (!failed && !pp->pending)
-		pp->next_check = now_ns();
+		path_schedule(d, pp, now_ns());
 }

@@ -26,6 +26,7 @@ struct path {
 	int state;			/* last result: PATH_* */
 	char msg[128];			/* the message that came with it */
 	bool pending;			/* a check is in flight */
+	unsigned int pending_slot;	/* its index in daemon.pending then */
 	bool operator_failed;		/* "fail path": until "reinstate path" */
 	bool dm_failed;			/* failed in its map, by us */
 	char map[DM_MAP_NAME_MAX];	/* "" when in no multipath map */
@@ -68,7 +69,9 @@ struct daemon {
 	unsigned int nr_conns, cap_conns;
 	bool listen_paused;		/* at the connection cap */
 
-	unsigned int nr_pending;	/* paths with a check in flight */
+	struct path **pending;		/* the paths with a check in flight; */
+	unsigned int nr_pending;	/* as many slots as cap_paths */
+	uint64_t next_due;		/* no path not in flight is due before */
 	uint64_t poll_pending_at;	/* next poll of self-driven checks */
 	uint64_t poll_backoff;		/* ns, doubles while they pend */
 	uint64_t timer_armed;		/* what the timerfd is set to; 0 none */
@@ -96,6 +99,8 @@ void paths_sweep_detaching(struct daemon *d);
 void checks_run_due(struct daemon *d);
 void checks_collect(struct daemon *d);
 uint64_t checks_next_wakeup(struct daemon *d);
+void path_schedule(struct daemon *d, struct path *pp, uint64_t when);
+void path_pending_clear(struct daemon *d, struct path *pp);
 void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed);
 bool path_state_usable(int state);
 
@@ -104,6 +109,12 @@ char *command_run(struct daemon *d, const char *line, uid_t uid);
 
 /* daemon.c */
 int daemon_run(struct daemon *d);
+
+/*
+ * Benchmark builds only (bench/synthetic-paths.c): add synthetic paths at
+ * start. Weak: NULL in multipathd itself, which never contains it.
+ */
+void bench_synthetic_paths(struct daemon *d) __attribute__((weak));
 int daemon_reconfigure(struct daemon *d);
 
 #endif /* MPATHD_DAEMON_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -77,6 +78,24 @@ static void log_stderr(int level, const char *msg, void *data)
 static void log_syslog(int level, const char *msg, void *data)
 {
 	syslog(level, "%s", msg);	/* the levels are syslog's */
+}
+
+/*
+ * Every path holds its device open, and a check in flight holds a copy:
+ * a host with thousands of paths needs more descriptors than the usual
+ * soft limit of 1024. Take the hard limit (the daemon uses poll and epoll
+ * only, never select, so high descriptor numbers are harmless).
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		mpath_log(MPATH_LOG_WARNING, "cannot raise the open file limit to %llu: %s",
+			  (unsigned long long)rl.rlim_max, strerror(errno));
 }
 
 /*
@@ -251,6 +270,7 @@ int main(int argc, char **argv)
 			return 1;
 		mpath_log_set_handler(log_syslog, NULL);
 	}
+	raise_fd_limit();
 	err = supervise(&d, pidfd);
 	if (!d.foreground)
 		unlink(PIDFILE);

@@ -62,10 +62,7 @@ static void **map_ctx_slot(struct daemon *d, const char *map)
 /* Drop the path's checker; a check in flight is the library's to finish. */
 static void path_put_checker(struct daemon *d, struct path *pp)
 {
-	if (pp->pending) {
-		pp->pending = false;
-		d->nr_pending--;
-	}
+	path_pending_clear(d, pp);
 	checker_put(&pp->checker);
 }
 
@@ -85,7 +82,7 @@ void path_apply_config(struct daemon *d, struct path *pp, bool reselect)
 		  pp->facts.scsi_timeout ? pp->facts.scsi_timeout :
 		  DEFAULT_CHECKER_TIMEOUT;
 	pp->interval = set->polling_interval;
-	pp->next_check = now_ns();
+	path_schedule(d, pp, now_ns());
 	if (!reselect && checker_selected(&pp->checker) &&
 	    strcmp(checker_name(&pp->checker), set->checker) == 0) {
 		pp->checker.timeout = timeout;
@@ -120,6 +117,23 @@ static void path_update_map(struct daemon *d, struct path *pp)
 	snprintf(pp->map, sizeof(pp->map), "%s", map ? map : "");
 }
 
+/* Room for more paths, in the table and in the in-flight array alike. */
+static int paths_grow(struct daemon *d)
+{
+	unsigned int cap = d->cap_paths ? d->cap_paths * 2 : 64;
+	struct path **p = realloc(d->paths, cap * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	d->paths = p;
+	p = realloc(d->pending, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;	/* the bigger table is harmless */
+	d->pending = p;
+	d->cap_paths = cap;
+	return 0;
+}
+
 /*
  * path_add - start monitoring a device, or refresh the facts of one we
  * monitor (a change event). Blacklisted devices are ignored.
@@ -147,16 +161,9 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 		path_apply_config(d, pp, false);
 		return;
 	}
-	if (d->nr_paths == d->cap_paths) {
-		unsigned int cap = d->cap_paths ? d->cap_paths * 2 : 64;
-		struct path **p = realloc(d->paths, cap * sizeof(*p));
-
-		if (!p) {
-			mpath_log(MPATH_LOG_ERR, "%s: out of memory", pf->devnode);
-			return;
-		}
-		d->paths = p;
-		d->cap_paths = cap;
+	if (d->nr_paths == d->cap_paths && paths_grow(d) < 0) {
+		mpath_log(MPATH_LOG_ERR, "%s: out of memory", pf->devnode);
+		return;
 	}
 	pp = calloc(1, sizeof(*pp));
 	if (!pp) {
@@ -296,7 +303,8 @@ void paths_free(struct daemon *d)
 		}
 	}
 	free(d->paths);
-	d->paths = NULL;
+	free(d->pending);
+	d->paths = d->pending = NULL;
 	d->cap_paths = 0;
 	dm_maps_free(d->maps);
 	d->maps = NULL;
