@@ -187,7 +187,10 @@ $(O)/examples/plugin-example/libcheckexample.so: examples/plugin-example/example
 # Each benchmark plugin is built twice: its check returns at once, or blocks 1 ms.
 BENCH_PLUGINS := $(foreach k,exec thread,$(O)/bench/plugins/libcheckb$(k)0.so \
 		   $(O)/bench/plugins/libcheckb$(k)1ms.so)
-BENCH_BINS    := $(O)/bench/bench-async $(O)/bench/bench-dispatch
+BENCH_PLUGINS += $(O)/bench/plugins/libcheckbhang.so
+BENCH_BINS    := $(O)/bench/bench-async $(O)/bench/bench-dispatch \
+		 $(O)/bench/bench-daemon $(O)/bench/multipathd-bench \
+		 $(O)/bench/bench-directio
 
 $(O)/bench/plugins/libcheckb%0.so: bench/plugins/bench-%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
@@ -197,12 +200,40 @@ $(O)/bench/plugins/libcheckb%1ms.so: bench/plugins/bench-%.c $(LIB_HEADERS) $(LI
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DBLOCK_US=1000 -o $@ $< $(PLUGIN_LDFLAGS)
 
-$(O)/bench/%: bench/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
+$(O)/bench/plugins/libcheckbhang.so: bench/plugins/bench-hang.c $(LIB_HEADERS) $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS)
+
+# multipathd with synthetic paths (bench/synthetic-paths.c) for the daemon
+# benchmarks: the same objects plus that file, which multipathd itself
+# never contains. Never installed.
+$(O)/bench/synthetic-paths.o: bench/synthetic-paths.c $(wildcard multipathd/*.h) $(LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imultipathd -c -o $@ $<
+
+$(O)/bench/multipathd-bench: $(MPATHD_OBJS) $(O)/bench/synthetic-paths.o $(LIB_DEVLINK)
+	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
+		$(O)/bench/synthetic-paths.o -L$(O)/libmultipath -lmultipath \
+		-Wl,-rpath,'$$ORIGIN/../libmultipath' $(UDEV_LIBS) $(DM_LIBS) \
+		$(SAN_FLAGS) $(LDFLAGS)
+
+# The driver of the daemon benchmarks talks to it with the CLI's own code.
+$(O)/bench/bench-daemon: bench/bench-daemon.c bench/bench-util.h $(O)/multipathd/cli.o $(LIB_DEVLINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imultipathd -o $@ $< $(O)/multipathd/cli.o \
+		-L$(O)/libmultipath -lmultipath \
+		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
+
+$(O)/bench/%: bench/%.c bench/bench-util.h $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(O)/libmultipath -lmultipath \
 		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
 
-bench: lib $(BENCH_PLUGINS) $(BENCH_BINS)
+# bench-directio attaches loop devices with the tests' helper.
+$(O)/bench/bench-directio: tests/loop-util.h
+
+# The daemon figures also need multipathd, the checkers and tests/faultfs.
+bench: all $(BENCH_PLUGINS) $(BENCH_BINS)
 	O=$(O) bench/run-bench.sh
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------------------

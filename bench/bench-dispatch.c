@@ -16,23 +16,9 @@
 #include <unistd.h>
 
 #include "libmultipath.h"
+#include "bench-util.h"
 
 #define CHECKS_PER_ROUND 1000000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -69,16 +55,16 @@ int main(int argc, char **argv)
 		return 1;
 
 	for (r = 0; r < rounds; r++) {
-		t = now();
+		t = wall_seconds();
 		for (i = 0; i < CHECKS_PER_ROUND; i++) {
 			checker_check(&c, PATH_UP);
 			bad += checker_get_state(&c) != PATH_UP;
 		}
-		fw[r] = (now() - t) * 1e9 / CHECKS_PER_ROUND;
-		t = now();
+		fw[r] = (wall_seconds() - t) * 1e9 / CHECKS_PER_ROUND;
+		t = wall_seconds();
 		for (i = 0; i < CHECKS_PER_ROUND; i++)
 			bad += check(&c) != PATH_UP;
-		direct[r] = (now() - t) * 1e9 / CHECKS_PER_ROUND;
+		direct[r] = (wall_seconds() - t) * 1e9 / CHECKS_PER_ROUND;
 	}
 	qsort(fw, rounds, sizeof(double), cmp_double);
 	qsort(direct, rounds, sizeof(double), cmp_double);

@@ -24,6 +24,7 @@
 # Environment: O (the build directory, default .).
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. tests/script-util.sh
 O=${O:-.}
 OABS=$(cd "$O" && pwd)
 MPD=$OABS/multipathd/multipathd
@@ -71,36 +72,17 @@ log=$tmp/multipathd.log
 ffs_pid= mpd_pid=
 loops=()
 
-proc_gone() {
-	local st
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
-	[ "$st" = Z ]
-}
-
-# stop_proc PID: SIGTERM, SIGKILL after 2 s.
-stop_proc() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 20; i++)); do
-		proc_gone "$pid" && break
-		sleep 0.1
-	done
-	proc_gone "$pid" || kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
-
 cleanup() {
 	local d bf i
 	trap - EXIT INT TERM HUP
 	trap '' PIPE	# the reader may be gone: cleanup goes on
 	[ -w "$mnt/control" ] && echo release >"$mnt/control" 2>/dev/null
-	stop_proc "$mpd_pid"
+	stop_proc "$mpd_pid" 20
 	for d in "${loops[@]}"; do
 		bf=$(cat "/sys/block/${d#/dev/}/loop/backing_file" 2>/dev/null) &&
 			[[ $bf == "$mnt"/img* ]] && losetup -d "$d" 2>/dev/null
 	done
-	stop_proc "$ffs_pid"
+	stop_proc "$ffs_pid" 20
 	mountpoint -q "$mnt" 2>/dev/null && umount -l "$mnt"
 	rm -rf "$tmp"
 	echo "demo: cleaned up (loop devices detached, faultfs unmounted)"
@@ -115,13 +97,8 @@ die() {
 }
 
 mkdir "$mnt"
-"$FAULTFS" -n 3 -t 30 "$mnt" >"$tmp/faultfs.log" 2>&1 &
-ffs_pid=$!
-for ((i = 0; i < 50; i++)); do
-	[ -e "$mnt/control" ] && break
-	sleep 0.1
-done
-[ -e "$mnt/control" ] || die "faultfs did not mount: $(cat "$tmp/faultfs.log")"
+faultfs_mount "$FAULTFS" 3 "$mnt" "$tmp/faultfs.log" ||
+	die "faultfs did not mount: $(cat "$tmp/faultfs.log")"
 for i in 0 1 2; do
 	d=$(losetup --find --show --direct-io=on "$mnt/img$i" 2>/dev/null) ||
 		d=$(losetup --find --show "$mnt/img$i") || die "losetup failed"

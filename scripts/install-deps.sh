@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Installs the Debian packages the project needs to build, test and benchmark.
+# Installs the Debian packages the project needs to build, test and benchmark
+# (gnuplot-nox draws the benchmark report's plot).
 # Used by the README's two commands and by .ci/run; does nothing when
 # everything is already there, so it is cheap to call before every build.
 set -euo pipefail
@@ -12,6 +13,7 @@ PKGS=(
 	libfuse3-dev fuse3
 	valgrind binutils
 	clang libclang-rt-dev
+	gnuplot-nox
 )
 
 missing=()

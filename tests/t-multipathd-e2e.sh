@@ -44,6 +44,7 @@
 # Environment: O (the build directory, default .).
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. tests/script-util.sh
 O=${O:-.}
 
 skip() {
@@ -85,33 +86,6 @@ loop_ours() {
 	local bf
 	bf=$(cat "/sys/block/${1#/dev/}/loop/backing_file" 2>/dev/null) || return 1
 	[[ $bf == "$mnt"/img* ]]
-}
-
-proc_gone() {
-	local st
-	[ -z "$1" ] && return 0
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
-	[ "$st" = Z ]
-}
-
-# stop_proc PID GRACE_TENTHS: SIGTERM, then SIGKILL after the grace period.
-stop_proc() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < $2; i++)); do
-		proc_gone "$pid" && break
-		sleep 0.1
-	done
-	if ! proc_gone "$pid"; then
-		echo "cleanup: pid $pid still there after SIGTERM: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null
-		for ((i = 0; i < 50; i++)); do
-			proc_gone "$pid" && break
-			sleep 0.1
-		done
-	fi
-	wait "$pid" 2>/dev/null
 }
 
 cleanup() {
@@ -195,17 +169,9 @@ snap() {
 	JSON=$(timeout 5 "$MPD" show paths json 2>/dev/null) || JSON=
 }
 
-# pf DEV KEY: REPLY := that field of DEV in $JSON; fails if DEV is not there.
+# pf DEV KEY: REPLY := that field of DEV in $JSON (tests/script-util.sh).
 pf() {
-	local line re="\"$2\": (\"([^\"]*)\"|([^,}]*))"
-	REPLY=
-	while IFS= read -r line; do
-		[[ $line == *"\"dev\": \"$1\""* ]] || continue
-		[[ $line =~ $re ]] || return 1
-		REPLY=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
-		return 0
-	done <<<"$JSON"
-	return 1
+	json_field "$@"
 }
 
 # WATCH: a device whose checks counter is followed while wait_for polls;
@@ -327,14 +293,8 @@ start_daemon() {
 # --- setup -----------------------------------------------------------------------
 
 mkdir "$mnt" || fail "mkdir $mnt"
-"$FAULTFS" -n $NR -t 30 "$mnt" >"$tmp/faultfs.log" 2>&1 &
-ffs_pid=$!
-for ((i = 0; i < 50; i++)); do
-	[ -e "$mnt/control" ] && break
-	proc_gone "$ffs_pid" && break
-	sleep 0.1
-done
-[ -e "$mnt/control" ] || skip "faultfs cannot mount here: $(tr '\n' ' ' <"$tmp/faultfs.log")"
+faultfs_mount "$FAULTFS" $NR "$mnt" "$tmp/faultfs.log" ||
+	skip "faultfs cannot mount here: $(tr '\n' ' ' <"$tmp/faultfs.log")"
 
 dio=on
 for ((i = 0; i < NR; i++)); do

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * synthetic-paths.c - synthetic paths for benchmarking multipathd at a
+ * scale no test machine has block devices for. Linked only into
+ * bench/multipathd-bench (see the Makefile); the multipathd that is built
+ * and installed does not contain this file, and its hook in daemon.c is a
+ * weak symbol that is NULL there.
+ *
+ * With MULTIPATHD_BENCH_PATHS=N in the environment, the daemon starts with
+ * N paths named bench0 ... bench<N-1>, each holding /dev/null open as its
+ * device (so a path costs the descriptor a real one costs). They go through
+ * path_add() like discovered devices: the configuration must let "bench*"
+ * through its blacklist and select a checker for them (vendor "BENCH",
+ * product "SYNTHETIC"), normally one of bench/plugins.
+ *
+ * MULTIPATHD_BENCH_SPREAD=1 spreads their first checks evenly over the
+ * polling interval, as paths discovered at different times are, instead
+ * of starting them all at once (so every check is due at its own moment:
+ * the worst case for the event loop's wake-ups).
+ *
+ * MULTIPATHD_BENCH_MAX_HUNG=M raises the executor's cap on checks written
+ * off as hung, so that M checks can hang at once (the shutdown benchmark).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+
+static unsigned long env_number(const char *name, unsigned long max)
+{
+	const char *s = getenv(name);
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	v = strtoul(s, &end, 10);
+	if (*end || v > max) {
+		mpath_log(MPATH_LOG_ERR, "%s=%s: not a number up to %lu, ignored",
+			  name, s, max);
+		return 0;
+	}
+	return v;
+}
+
+void bench_synthetic_paths(struct daemon *d)
+{
+	unsigned long n = env_number("MULTIPATHD_BENCH_PATHS", 1000000);
+	unsigned long hung = env_number("MULTIPATHD_BENCH_MAX_HUNG", 65536);
+	bool spread = env_number("MULTIPATHD_BENCH_SPREAD", 1);
+	uint64_t now = now_ns();
+	struct path_facts pf;
+	unsigned long i;
+
+	if (hung && checker_executor_set_limits(64, hung) != 0)
+		mpath_log(MPATH_LOG_ERR, "MULTIPATHD_BENCH_MAX_HUNG=%lu refused",
+			  hung);
+	for (i = 0; i < n; i++) {
+		memset(&pf, 0, sizeof(pf));
+		snprintf(pf.devnode, sizeof(pf.devnode), "bench%lu", i);
+		snprintf(pf.devpath, sizeof(pf.devpath), "/dev/null");
+		snprintf(pf.vendor, sizeof(pf.vendor), "BENCH");
+		snprintf(pf.product, sizeof(pf.product), "SYNTHETIC");
+		path_add(d, &pf);
+	}
+	for (i = 0; spread && i < d->nr_paths; i++) {
+		struct path *pp = d->paths[i];
+
+		path_schedule(d, pp, now + pp->interval * 1000000000ull * i /
+					  d->nr_paths);
+	}
+	mpath_log(MPATH_LOG_NOTICE, "benchmark: %lu synthetic paths asked, %u paths",
+		  n, d->nr_paths);
+}
