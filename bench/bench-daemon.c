@@ -269,26 +269,23 @@ static void stop_daemon(void)
 
 /* --- /proc ---------------------------------------------------------------------- */
 
-/* User + system CPU of the whole process (dead threads included), s. */
+/*
+ * User + system CPU of the whole process, every thread (exited ones too),
+ * in seconds: its CPU-time clock, to the nanosecond (/proc/PID/stat counts
+ * 10 ms ticks, too coarse for a daemon that uses a few ms per second).
+ */
 static double proc_cpu_s(pid_t pid)
 {
-	unsigned long long ut, st;
-	char path[64], buf[1024], *p;
-	int fd, n;
+	struct timespec ts;
+	clockid_t clk;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		die("%s: cannot read", path);
-	buf[n] = 0;
-	p = strrchr(buf, ')');	/* the name may hold spaces */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		die("%s: cannot parse", path);
-	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+	err = clock_getcpuclockid(pid, &clk);
+	if (err)
+		die("pid %d: no CPU-time clock: %s", pid, strerror(err));
+	if (clock_gettime(clk, &ts) < 0)
+		die("pid %d: CPU-time clock: %s", pid, strerror(errno));
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* A "Key: N" line of /proc/PID/status (or of a task's), or -1. */
@@ -444,7 +441,7 @@ static void scale(int runs, unsigned int *sizes, int nsizes, const char *data)
 	}
 	if (df)
 		fclose(df);
-	printf("\nMedian (min-max) of %d runs per row; each run a fresh daemon. CPU: user + system time of the daemon's worker process (all threads) over %d s, read from /proc (10 ms ticks); memory: VmRSS of the worker and its supervisor after that window (\"per added path\": the difference from the row above, over the paths added); latency: %d requests of \"show paths\", %d ms apart, each a new connection and the whole reply, p50 and p99 per run.\n\n",
+	printf("\nMedian (min-max) of %d runs per row; each run a fresh daemon. CPU: user + system time of the daemon's worker process (all threads) over %d s, from its CPU-time clock (clock_getcpuclockid, nanoseconds); memory: VmRSS of the worker and its supervisor after that window (\"per added path\": the difference from the row above, over the paths added); latency: %d requests of \"show paths\", %d ms apart, each a new connection and the whole reply, p50 and p99 per run.\n\n",
 	       runs, CPU_WINDOW_S, LAT_SAMPLES, LAT_GAP_MS);
 	/* The targets, judged on the biggest row of at least 10,000 paths. */
 	s = nsizes - 1;
