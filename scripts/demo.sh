@@ -113,6 +113,9 @@ defaults {
 	checker_timeout 2
 	plugin_dir "$PLUGINS"
 }
+blacklist {
+	devnode ".*"
+}
 blacklist_exceptions {
 	devnode "^${L[0]}\$"
 	devnode "^${L[1]}\$"
@@ -123,7 +126,8 @@ EOF
 say "three loop devices over faultfs images: ${L[0]} (img0), ${L[1]} (img1), ${L[2]} (img2)"
 echo "multipath.conf: checked every 1-2 s (polling_interval 1, max_polling_interval 2),"
 echo "a check that does not answer in 2 s times out (checker_timeout 2); loop devices"
-echo "are blacklisted by default, so the configuration lets exactly these three in."
+echo "are blacklisted by default; the configuration blacklists every device and"
+echo "lets exactly these three in."
 say "starting multipathd -d -c multipath.conf (no device-mapper here: it monitors and reports)"
 "$MPD" -d -c "$tmp/multipath.conf" >"$log" 2>&1 &
 mpd_pid=$!

@@ -32,8 +32,8 @@
 # time compares with polling_interval + 1 s as well.
 #
 # The daemon uses a private abstract socket (MULTIPATH_SOCKET_NAME) and a
-# configuration whose blacklist exceptions name exactly this test's loop
-# devices. Everything is undone on every exit, also after a failed
+# configuration that blacklists every device but this test's loop devices
+# (its blacklist_exceptions). Everything is undone on every exit, also after a failed
 # assertion: hangs released, the daemon stopped (SIGKILL after a grace
 # period), our loop devices detached, faultfs stopped and unmounted, the
 # temporary directory removed; cleanup then checks that nothing is left.
@@ -266,6 +266,9 @@ write_conf() {	# write_conf LOOP...: the config, excepting exactly these
 		echo "	max_polling_interval $MAXPOLL"
 		echo "	checker_timeout $CTO"
 		echo "	plugin_dir \"$PLUGINS\""
+		echo "}"
+		echo "blacklist {"	# nothing of the host's: only ours
+		echo "	devnode \".*\""
 		echo "}"
 		echo "blacklist_exceptions {"
 		for d in "$@"; do
