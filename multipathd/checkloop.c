@@ -173,9 +173,24 @@ void checks_run_due(struct daemon *d)
 	uint64_t now = now_ns(), next = UINT64_MAX;
 	unsigned int i;
 
-	/* Not before the first is due: else every wake-up would start a few. */
 	if (d->next_due > now)
 		return;
+	/*
+	 * The bound may be stale (a path that was due went away, or was
+	 * rescheduled later): start a batch only when a check is really due,
+	 * else every such wake-up would start a few early.
+	 */
+	for (i = 0; i < d->nr_paths && next > now; i++) {
+		struct path *pp = d->paths[i];
+
+		if (!pp->pending && pp->next_check < next)
+			next = pp->next_check;
+	}
+	if (next > now) {
+		d->next_due = next;
+		return;
+	}
+	next = UINT64_MAX;
 	for (i = 0; i < d->nr_paths; i++) {
 		struct path *pp = d->paths[i];
 
@@ -211,7 +226,8 @@ void checks_collect(struct daemon *d)
 /* When the loop must next wake up: 0 means never (nothing to do). */
 uint64_t checks_next_wakeup(struct daemon *d)
 {
-	uint64_t next = d->next_due;
+	/* 0: the table was never walked; the timer takes 1 as "at once". */
+	uint64_t next = d->next_due ? d->next_due : 1;
 	unsigned int i;
 
 	for (i = 0; i < d->nr_pending; i++) {
