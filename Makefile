@@ -330,5 +330,5 @@ clean:
 	      $(MPATHD_OBJS) $(MPATHD) \
 	      $(O)/examples/plugin-example/libcheckexample.so \
 	      $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS) \
-	      $(BENCH_PLUGINS) $(BENCH_BINS)
+	      $(BENCH_PLUGINS) $(BENCH_BINS) $(O)/bench/synthetic-paths.o
 	rm -rf build
