@@ -30,7 +30,7 @@
 #include "bench-util.h"
 
 struct result {
-	double median, min, max;	/* CPU microseconds per check */
+	struct stat3 cpu;		/* CPU microseconds per check */
 	double wall_ms;			/* median wall time per round */
 };
 
@@ -104,8 +104,7 @@ static double measure_raw(int n, long block_us, int rounds)
 			pthread_join(t[i], NULL);
 		cpu[r] = (cpu_seconds() - c0) * 1e6 / n;
 	}
-	qsort(cpu, rounds, sizeof(double), cmp_double);
-	med = cpu[rounds / 2];
+	med = summarize(cpu, rounds).median;
 	free(cpu);
 	return med;
 }
@@ -139,12 +138,8 @@ static int measure(const char *name, int n, int rounds, int fd,
 		bad += run_round(c, n, efd, &cpu[i], &wall[i]);
 		cpu[i] = cpu[i] * 1e6 / n;
 	}
-	qsort(cpu, rounds, sizeof(double), cmp_double);
-	qsort(wall, rounds, sizeof(double), cmp_double);
-	res->median = cpu[rounds / 2];
-	res->min = cpu[0];
-	res->max = cpu[rounds - 1];
-	res->wall_ms = wall[rounds / 2] * 1e3;
+	res->cpu = summarize(cpu, rounds);
+	res->wall_ms = summarize(wall, rounds).median * 1e3;
 	for (i = 0; i < n; i++)
 		checker_put(&c[i]);
 	free(c);
@@ -196,11 +191,12 @@ int main(int argc, char **argv)
 				fprintf(stderr, "measurement failed\n");
 				return 1;
 			}
-			ratio = th.median / ex.median;
+			ratio = th.cpu.median / ex.cpu.median;
 			raw = measure_raw(sizes[s], plugins[p].block_us, rounds);
 			printf("| %s | %d | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.1fx | %.2f | %.0f ms, %.0f ms |\n",
-			       plugins[p].label, sizes[s], ex.median, ex.min,
-			       ex.max, th.median, th.min, th.max, ratio, raw,
+			       plugins[p].label, sizes[s], ex.cpu.median,
+			       ex.cpu.min, ex.cpu.max, th.cpu.median,
+			       th.cpu.min, th.cpu.max, ratio, raw,
 			       ex.wall_ms, th.wall_ms);
 			if (ratio < 5)
 				worst = 1;

@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 2 ? atoi(argv[2]) : 7;
 	double *fw, *direct, t;
+	struct stat3 sf, sd;
 	typeof(&libcheck_check) check;
 	char path[4096];
 	struct checker c;
@@ -66,17 +67,16 @@ int main(int argc, char **argv)
 			bad += check(&c) != PATH_UP;
 		direct[r] = (wall_seconds() - t) * 1e9 / CHECKS_PER_ROUND;
 	}
-	qsort(fw, rounds, sizeof(double), cmp_double);
-	qsort(direct, rounds, sizeof(double), cmp_double);
+	sf = summarize(fw, rounds);
+	sd = summarize(direct, rounds);
 	printf("Synchronous check through the framework, ns per check: median (min-max) of %d rounds of %d\n\n",
 	       rounds, CHECKS_PER_ROUND);
 	printf("| path | ns per check |\n|---|---:|\n");
 	printf("| checker_check + checker_get_state | %.1f (%.1f-%.1f) |\n",
-	       fw[rounds / 2], fw[0], fw[rounds - 1]);
+	       sf.median, sf.min, sf.max);
 	printf("| libcheck_check called directly | %.1f (%.1f-%.1f) |\n",
-	       direct[rounds / 2], direct[0], direct[rounds - 1]);
-	printf("| the framework's own cost | %.1f |\n",
-	       fw[rounds / 2] - direct[rounds / 2]);
+	       sd.median, sd.min, sd.max);
+	printf("| the framework's own cost | %.1f |\n", sf.median - sd.median);
 	checker_put(&c);
 	cleanup_checkers();
 	dlclose(dso);
