@@ -183,29 +183,36 @@ struct parser {
 	struct mp_config *conf;
 };
 
+/* "FILE:LINE: message", at level. */
+static void __attribute__((format(printf, 4, 0)))
+parse_report(struct parser *p, int level, unsigned int line, const char *fmt,
+	     va_list ap)
+{
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mpath_log(level, "%s:%u: %s", p->name, line, msg);
+}
+
 static int __attribute__((format(printf, 3, 4)))
 parse_error(struct parser *p, unsigned int line, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	parse_report(p, MPATH_LOG_ERR, line, fmt, ap);
 	va_end(ap);
-	mpath_log(MPATH_LOG_ERR, "%s:%u: %s", p->name, line, msg);
 	return -EINVAL;
 }
 
 static void __attribute__((format(printf, 3, 4)))
 parse_warn(struct parser *p, unsigned int line, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	parse_report(p, MPATH_LOG_WARNING, line, fmt, ap);
 	va_end(ap);
-	mpath_log(MPATH_LOG_WARNING, "%s:%u: %s", p->name, line, msg);
 }
 
 static bool is_blank(unsigned char c)
