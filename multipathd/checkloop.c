@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * checkloop.c - the checking itself: start the checks that are due, collect
- * results as they complete, log each state change once, keep
- * device-mapper's view in step (fail_path / reinstate_path), and adapt each
- * path's polling interval.
+ * results as they complete, log each state change once, hand each result
+ * to the path's map (maps.c, which keeps device-mapper's view in step),
+ * and adapt each path's polling interval.
  *
  * Checks are asynchronous: starting one never blocks the loop. Results of
  * checks run on the library's executor are announced on its eventfd;
@@ -56,36 +56,10 @@ bool path_state_usable(int state)
 }
 
 /* States that mean the path must not carry I/O; others decide nothing. */
-static bool path_state_failed(int state)
+bool path_state_failed(int state)
 {
 	return state == PATH_DOWN || state == PATH_TIMEOUT ||
 	       state == PATH_SHAKY || state == PATH_DISCONNECTED;
-}
-
-/* Bring the path's state in its map in line with what we know. */
-static void dm_sync(struct daemon *d, struct path *pp)
-{
-	bool fail;
-	int err;
-
-	if (!d->dm || !pp->map[0])
-		return;
-	if (pp->operator_failed || path_state_failed(pp->state))
-		fail = true;
-	else if (path_state_usable(pp->state))
-		fail = false;
-	else
-		return;
-	if (fail == pp->dm_failed)
-		return;
-	err = fail ? dm_fail_path(pp->map, pp->facts.devt) :
-		     dm_reinstate_path(pp->map, pp->facts.devt);
-	if (err == 0) {
-		pp->dm_failed = fail;
-		mpath_log(MPATH_LOG_NOTICE, "%s: %s in map %s",
-			  pp->facts.devnode, fail ? "failed" : "reinstated",
-			  pp->map);
-	}
 }
 
 /* Set when the path is next due, keeping daemon.next_due a lower bound. */
@@ -140,8 +114,10 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 		pp->interval = pp->set.polling_interval;
 	}
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
-	dm_sync(d, pp);
+	pp->result_started = pp->started;
 	path_schedule(d, pp, now + pp->interval * NSEC);
+	/* May reschedule it sooner: a reinstatement waiting for a check. */
+	map_path_sync(d, pp);
 	path_check_detach(pp);
 }
 
@@ -215,6 +191,9 @@ void checks_collect(struct daemon *d)
 		if (state != PATH_PENDING)
 			check_done(d, pp, state, now);
 	}
+	/* A check that completed may have been the last to read a slot. */
+	if (d->ctx_retired)
+		maps_sweep_retired(d);
 	if (d->nr_pending && now >= d->poll_pending_at) {
 		d->poll_backoff *= 2;
 		if (d->poll_backoff > POLL_MAX_NS)
@@ -251,7 +230,7 @@ void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
 	pp->operator_failed = failed;
 	mpath_log(MPATH_LOG_NOTICE, "%s: %s by the operator", pp->facts.devnode,
 		  failed ? "failed" : "reinstated");
-	dm_sync(d, pp);
+	map_path_sync(d, pp);
 	/* Check soon, so that "reinstate" shows the checker's view at once. */
 	if (!failed && !pp->pending)
 		path_schedule(d, pp, now_ns());

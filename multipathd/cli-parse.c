@@ -41,8 +41,17 @@ static const struct cli_node cli_show_paths_next[] = {
 	CLI_END
 };
 
+static const struct cli_node cli_show_maps_next[] = {
+	{ .word = "json", .cmd = CLI_SHOW_MAPS_JSON },
+	CLI_END
+};
+
 static const struct cli_node cli_show_next[] = {
 	{ .word = "paths", .cmd = CLI_SHOW_PATHS, .next = cli_show_paths_next },
+	{ .word = "maps", .cmd = CLI_SHOW_MAPS, .next = cli_show_maps_next },
+	/* Upstream's other word for them. */
+	{ .word = "multipaths", .cmd = CLI_SHOW_MAPS, .next = cli_show_maps_next,
+	  .alias = true },
 	{ .word = "checkers", .cmd = CLI_SHOW_CHECKERS },
 	{ .word = "status", .cmd = CLI_SHOW_STATUS },
 	{ .word = "config", .cmd = CLI_SHOW_CONFIG },
@@ -357,6 +366,8 @@ bool cli_needs_root(enum cli_cmd cmd)
 	switch (cmd) {
 	case CLI_SHOW_PATHS:
 	case CLI_SHOW_PATHS_JSON:
+	case CLI_SHOW_MAPS:
+	case CLI_SHOW_MAPS_JSON:
 	case CLI_SHOW_CHECKERS:
 	case CLI_SHOW_STATUS:
 	case CLI_SHOW_CONFIG:

@@ -84,13 +84,6 @@ static void sb_json_str(struct sbuf *sb, const char *s)
 	sb_printf(sb, "\"");
 }
 
-static const char *dm_state(const struct daemon *d, const struct path *pp)
-{
-	if (!pp->map[0])
-		return "-";
-	return pp->dm_failed ? "failed" : "active";
-}
-
 static double next_check_s(const struct path *pp, uint64_t now)
 {
 	if (pp->pending)
@@ -119,8 +112,8 @@ static void show_paths(struct daemon *d, struct sbuf *sb)
 			 minor(pp->facts.devt));
 		sb_printf(sb, "%-10s %-8s %-12s %-12s %-8s %-16s %-6.1f %s%s\n",
 			  pp->facts.devnode, devt, pp->set.checker,
-			  shown_state(pp), dm_state(d, pp),
-			  pp->map[0] ? pp->map : "-", next_check_s(pp, now),
+			  shown_state(pp), map_path_dm_state(pp),
+			  pp->map ? pp->map->name : "-", next_check_s(pp, now),
 			  pp->operator_failed ? "[failed by operator] " : "",
 			  pp->msg);
 	}
@@ -143,14 +136,95 @@ static void show_paths_json(struct daemon *d, struct sbuf *sb)
 		sb_printf(sb, ", \"state\": \"%s\", \"pending\": %s, \"operator_failed\": %s, \"dm_state\": \"%s\", \"map\": ",
 			  shown_state(pp), pp->pending ? "true" : "false",
 			  pp->operator_failed ? "true" : "false",
-			  dm_state(d, pp));
-		sb_json_str(sb, pp->map);
+			  map_path_dm_state(pp));
+		sb_json_str(sb, pp->map ? pp->map->name : "");
 		sb_printf(sb, ", \"interval_s\": %u, \"next_check_s\": %.3f, \"checks\": %lu, \"message\": ",
 			  pp->interval, next_check_s(pp, now), pp->checks);
 		sb_json_str(sb, pp->msg);
 		sb_printf(sb, "}");
 	}
 	sb_printf(sb, "%s]}\n", d->nr_paths ? "\n" : "");
+}
+
+static void devt_str(char buf[24], dev_t devt)
+{
+	snprintf(buf, 24, "%u:%u", major(devt), minor(devt));
+}
+
+/*
+ * Each map with its uuid, then each path of its table, in table order: the
+ * kernel's state (dm), the checker's, and the checker's message. A path
+ * in the table that multipathd does not monitor shows "-" for what only
+ * monitoring knows.
+ */
+static void show_maps(struct daemon *d, struct sbuf *sb)
+{
+	unsigned int i, j;
+	char devt[24];
+
+	if (!d->dm) {
+		sb_printf(sb, "device-mapper is not available: no maps\n");
+		return;
+	}
+	sb_printf(sb, "%-16s %-10s %-6s %s\n", "map", "dev_t", "paths", "uuid");
+	for (i = 0; i < d->nr_maps; i++) {
+		const struct mpath_map *m = d->maps[i];
+
+		devt_str(devt, m->devt);
+		sb_printf(sb, "%-16s %-10s %-6u %s\n", m->name, devt,
+			  m->nr_paths, *m->uuid ? m->uuid : "-");
+		for (j = 0; j < m->nr_paths; j++) {
+			const struct map_path *mp = &m->paths[j];
+			const struct path *pp = mp->pp;
+
+			devt_str(devt, mp->devt);
+			sb_printf(sb, "  %-10s %-8s dm %-7s fails %-4u %-8s %-12s %s%s\n",
+				  pp ? pp->facts.devnode : "-", devt,
+				  mp->dm_failed ? "failed" : "active",
+				  mp->fail_count, pp ? pp->set.checker : "-",
+				  pp ? shown_state(pp) : "-",
+				  pp && pp->operator_failed ?
+				  "[failed by operator] " : "",
+				  pp ? pp->msg : "not monitored");
+		}
+	}
+}
+
+/* The same, one map per line: {"maps": [ {...}, ... ]}. */
+static void show_maps_json(struct daemon *d, struct sbuf *sb)
+{
+	unsigned int i, j;
+	char devt[24];
+
+	sb_printf(sb, "{\"maps\": [");
+	for (i = 0; i < d->nr_maps; i++) {
+		const struct mpath_map *m = d->maps[i];
+
+		sb_printf(sb, "%s\n  {\"name\": ", i ? "," : "");
+		sb_json_str(sb, m->name);
+		sb_printf(sb, ", \"uuid\": ");
+		sb_json_str(sb, m->uuid);
+		devt_str(devt, m->devt);
+		sb_printf(sb, ", \"dev_t\": \"%s\", \"paths\": [", devt);
+		for (j = 0; j < m->nr_paths; j++) {
+			const struct map_path *mp = &m->paths[j];
+			const struct path *pp = mp->pp;
+
+			devt_str(devt, mp->devt);
+			sb_printf(sb, "%s{\"dev\": ", j ? ", " : "");
+			sb_json_str(sb, pp ? pp->facts.devnode : "-");
+			sb_printf(sb, ", \"dev_t\": \"%s\", \"dm_state\": \"%s\", \"fail_count\": %u, \"state\": \"%s\", \"checker\": ",
+				  devt, mp->dm_failed ? "failed" : "active",
+				  mp->fail_count, pp ? shown_state(pp) : "-");
+			sb_json_str(sb, pp ? pp->set.checker : "-");
+			sb_printf(sb, ", \"operator_failed\": %s, \"message\": ",
+				  pp && pp->operator_failed ? "true" : "false");
+			sb_json_str(sb, pp ? pp->msg : "");
+			sb_printf(sb, "}");
+		}
+		sb_printf(sb, "]}");
+	}
+	sb_printf(sb, "%s]}\n", d->nr_maps ? "\n" : "");
 }
 
 static void show_checkers(struct daemon *d, struct sbuf *sb)
@@ -193,6 +267,8 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 				  count[i]);
 	sb_printf(sb, "device-mapper: %s\n", d->dm ? "available" :
 		  "not available (monitor-only)");
+	if (d->dm)
+		sb_printf(sb, "maps: %u\n", d->nr_maps);
 	sb_printf(sb, "uptime: %.0f s\nchecks started: %lu\nstate changes: %lu\nwake-ups: %lu\n",
 		  (now_ns() - d->start_time) / 1e9, d->checks_started,
 		  d->state_changes, d->wakeups);
@@ -231,6 +307,12 @@ char *command_run(struct daemon *d, const char *line, uid_t uid)
 		break;
 	case CLI_SHOW_PATHS_JSON:
 		show_paths_json(d, &sb);
+		break;
+	case CLI_SHOW_MAPS:
+		show_maps(d, &sb);
+		break;
+	case CLI_SHOW_MAPS_JSON:
+		show_maps_json(d, &sb);
 		break;
 	case CLI_SHOW_CHECKERS:
 		show_checkers(d, &sb);

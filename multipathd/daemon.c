@@ -163,8 +163,7 @@ static void add_cb(const struct path_facts *pf, void *data)
 
 static void udev_event(struct daemon *d)
 {
-	enum disc_action action;
-	struct path_facts pf;
+	struct disc_event ev;
 	struct path *pp;
 	int ret;
 
@@ -172,23 +171,27 @@ static void udev_event(struct daemon *d)
 	 * 0 means nothing more, or an event not about a whole disk; the fd is
 	 * level-triggered, so anything still queued wakes the loop again.
 	 */
-	while ((ret = disc_monitor_receive(d->mon, &action, &pf)) > 0) {
-		switch (action) {
+	while ((ret = disc_monitor_receive(d->mon, &ev)) > 0) {
+		switch (ev.action) {
 		case DISC_ADD:
 		case DISC_CHANGE:
-			path_add(d, &pf);
+			path_add(d, &ev.pf);
 			break;
 		case DISC_REMOVE:
-			pp = path_find(d, pf.devnode);
+			pp = path_find(d, ev.pf.devnode);
 			if (pp)
 				path_remove(d, pp);
+			break;
+		case DISC_DM:
+			maps_event(d, &ev.dm);
 			break;
 		}
 	}
 	if (ret == -ENOBUFS) {
 		/* Events were lost: look at what is there now. */
-		mpath_log(MPATH_LOG_WARNING, "udev events lost; rescanning devices");
+		mpath_log(MPATH_LOG_WARNING, "udev events lost; rescanning devices and maps");
 		disc_enumerate(d->udev, add_cb, d);
+		maps_refresh_all(d);
 	}
 }
 
@@ -231,7 +234,7 @@ int daemon_reconfigure(struct daemon *d)
 	 */
 	cleanup_checkers();
 	init_checkers(config_plugin_dir(conf));
-	paths_update_maps(d);
+	maps_refresh_all(d);
 	for (i = 0; i < d->nr_paths;) {
 		struct path *pp = d->paths[i];
 
@@ -298,7 +301,7 @@ static int daemon_setup(struct daemon *d)
 	if (!d->dm)
 		mpath_log(MPATH_LOG_NOTICE, "device-mapper not available: monitoring only, no path will be failed or reinstated");
 	init_checkers(config_plugin_dir(d->conf));
-	paths_update_maps(d);
+	maps_refresh_all(d);
 	if (d->udev)
 		disc_enumerate(d->udev, add_cb, d);
 	if (bench_synthetic_paths)

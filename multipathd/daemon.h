@@ -16,6 +16,7 @@
 #include "config.h"
 #include "discovery.h"
 #include "dm.h"
+#include "maps.h"
 
 /* One monitored block device. Owned by daemon.paths. */
 struct path {
@@ -28,26 +29,15 @@ struct path {
 	bool pending;			/* a check is in flight */
 	unsigned int pending_slot;	/* its index in daemon.pending then */
 	bool operator_failed;		/* "fail path": until "reinstate path" */
-	bool dm_failed;			/* failed in its map, by us */
-	char map[DM_MAP_NAME_MAX];	/* "" when in no multipath map */
+	struct mpath_map *map;		/* the map whose table holds it, or NULL */
 	unsigned int interval;		/* current polling interval, s */
 	uint64_t next_check;		/* CLOCK_MONOTONIC ns */
 	uint64_t started;		/* when the check in flight started */
+	uint64_t result_started;	/* when the check behind state started */
 	uint64_t last_change;		/* when state last changed */
 	unsigned long checks;		/* completed checks */
 	int loop_autoclear;		/* loop devices: the flag at add; -1 not loop */
 	bool detaching;			/* being detached: release at next sweep */
-};
-
-/*
- * The data a checker shares between the paths of one map (its
- * libcheck_mp_init() allocates *slot with malloc). A slot lives as long as
- * the daemon: a check still running on the executor may read it.
- */
-struct map_ctx {
-	struct map_ctx *next;
-	void *mpctx;
-	char name[DM_MAP_NAME_MAX];
 };
 
 struct daemon {
@@ -62,8 +52,9 @@ struct daemon {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	bool dm;			/* device-mapper usable */
-	struct dm_maps *maps;		/* last read; NULL without dm */
-	struct map_ctx *map_ctxs;	/* one per map seen */
+	struct mpath_map **maps;	/* the multipath maps (maps.c) */
+	unsigned int nr_maps, cap_maps;
+	struct map_ctx *ctx_retired;	/* slots of gone maps (maps.h) */
 
 	struct cli_conn **conns;	/* open CLI connections */
 	unsigned int nr_conns, cap_conns;
@@ -87,10 +78,10 @@ uint64_t now_ns(void);
 
 /* paths.c */
 struct path *path_find(struct daemon *d, const char *devnode);
+struct path *path_find_devt(struct daemon *d, dev_t devt);
 void path_add(struct daemon *d, const struct path_facts *pf);
 void path_remove(struct daemon *d, struct path *pp);
 void path_apply_config(struct daemon *d, struct path *pp, bool reselect);
-void paths_update_maps(struct daemon *d);
 void paths_free(struct daemon *d);
 void path_check_detach(struct path *pp);
 void paths_sweep_detaching(struct daemon *d);
@@ -103,6 +94,7 @@ void path_schedule(struct daemon *d, struct path *pp, uint64_t when);
 void path_pending_clear(struct daemon *d, struct path *pp);
 void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed);
 bool path_state_usable(int state);
+bool path_state_failed(int state);
 
 /* commands.c: the reply (malloc()ed) to one request from a user uid. */
 char *command_run(struct daemon *d, const char *line, uid_t uid);

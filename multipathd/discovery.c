@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <libudev.h>
@@ -215,11 +216,67 @@ int disc_monitor_open(struct udev *udev, struct udev_monitor **ret)
 	return 0;
 }
 
-int disc_monitor_receive(struct udev_monitor *mon, enum disc_action *action,
-			 struct path_facts *pf)
+/* A decimal number of at most max, digits only, up to stop; NULL if not. */
+static const char *parse_num(const char *s, char stop, unsigned long max,
+			     unsigned long *ret)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	/* By hand: sscanf("%u") takes signs and blanks, and overflows. */
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > max)
+			return NULL;
+	}
+	if (p == s || *p != stop)
+		return NULL;
+	*ret = v;
+	return p;
+}
+
+/* "MAJ:MIN" as device-mapper writes DM_PATH; 0 if it is anything else. */
+static dev_t parse_devt(const char *s)
+{
+	unsigned long maj, min;
+
+	if (!s)
+		return 0;
+	s = parse_num(s, ':', 0xfff, &maj);
+	if (!s || !parse_num(s + 1, '\0', 0xfffff, &min))
+		return 0;
+	return makedev(maj, min);
+}
+
+/*
+ * A device-mapper device: dm-N is the kernel's name for each of them.
+ * Only the event's own properties are used: the map is read by maps.c.
+ */
+static int dm_event(struct udev_device *dev, const char *act,
+		    struct disc_event *ev)
+{
+	const char *v;
+
+	memset(&ev->dm, 0, sizeof(ev->dm));
+	ev->action = DISC_DM;
+	ev->dm.remove = strcmp(act, "remove") == 0;
+	ev->dm.devt = udev_device_get_devnum(dev);
+	v = udev_device_get_property_value(dev, "DM_ACTION");
+	if (v)
+		snprintf(ev->dm.dm_action, sizeof(ev->dm.dm_action), "%s", v);
+	ev->dm.dm_path = parse_devt(udev_device_get_property_value(dev,
+								   "DM_PATH"));
+	mpath_log(MPATH_LOG_DEBUG, "discovery: %s %s %s%s%s",
+		  act, udev_device_get_sysname(dev), ev->dm.dm_action,
+		  ev->dm.dm_path ? " " : "",
+		  udev_device_get_property_value(dev, "DM_PATH") ?: "");
+	return ev->dm.devt ? 1 : 0;
+}
+
+int disc_monitor_receive(struct udev_monitor *mon, struct disc_event *ev)
 {
 	struct udev_device *dev;
-	const char *act;
+	const char *act, *name;
 	int ret = 0;
 
 	errno = 0;
@@ -236,24 +293,31 @@ int disc_monitor_receive(struct udev_monitor *mon, enum disc_action *action,
 		return -errno;
 	}
 	act = udev_device_get_action(dev);
+	name = udev_device_get_sysname(dev);
 	if (!act || !is_disk(dev))
 		goto out;
+	if (name && strncmp(name, "dm-", 3) == 0) {
+		if (strcmp(act, "add") == 0 || strcmp(act, "change") == 0 ||
+		    strcmp(act, "remove") == 0)
+			ret = dm_event(dev, act, ev);
+		goto out;
+	}
 	if (strcmp(act, "remove") == 0) {
 		/* Its sysfs directory is gone: only the event's facts are left. */
-		if (facts_names(dev, pf) == 0) {
-			*action = DISC_REMOVE;
+		if (facts_names(dev, &ev->pf) == 0) {
+			ev->action = DISC_REMOVE;
 			ret = 1;
 		}
 	} else if (strcmp(act, "add") == 0 || strcmp(act, "change") == 0) {
-		if (facts_read(dev, pf) == 0) {
-			*action = act[0] == 'a' ? DISC_ADD : DISC_CHANGE;
+		if (facts_read(dev, &ev->pf) == 0) {
+			ev->action = act[0] == 'a' ? DISC_ADD : DISC_CHANGE;
 			ret = 1;
 		}
 	}
 out:
 	if (!ret)
 		mpath_log(MPATH_LOG_DEBUG, "discovery: event %s %s ignored",
-			  act ? act : "?", udev_device_get_sysname(dev) ?: "?");
+			  act ? act : "?", name ?: "?");
 	udev_device_unref(dev);
 	return ret;
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "maps.h"
+
 struct udev;
 struct udev_monitor;
 
@@ -25,7 +27,14 @@ struct path_facts {
 	unsigned int scsi_timeout;	/* seconds from sysfs; 0 unknown */
 };
 
-enum disc_action { DISC_ADD, DISC_CHANGE, DISC_REMOVE };
+enum disc_action { DISC_ADD, DISC_CHANGE, DISC_REMOVE, DISC_DM };
+
+/* One event from the monitor. */
+struct disc_event {
+	enum disc_action action;
+	struct path_facts pf;	/* a disk's facts (for REMOVE, names only) */
+	struct dm_uevent dm;	/* DISC_DM: a device-mapper device's event */
+};
 
 /*
  * disc_enumerate - call fn for every block device of type "disk" that
@@ -40,10 +49,11 @@ int disc_monitor_open(struct udev *udev, struct udev_monitor **ret);
 
 /*
  * disc_monitor_receive - one pending event (the fd was readable). Returns 1
- * with *action and *pf filled, 0 when the event is not about a whole disk
- * (ignore it), -errno on failure.
+ * with *ev filled, 0 when the event is not about a whole disk (ignore it),
+ * -errno on failure. Events of device-mapper devices (dm-N) come as
+ * DISC_DM, with what device-mapper put in them (DM_ACTION, DM_PATH), and
+ * their sysfs is not read: the map is maps.c's to read.
  */
-int disc_monitor_receive(struct udev_monitor *mon, enum disc_action *action,
-			 struct path_facts *pf);
+int disc_monitor_receive(struct udev_monitor *mon, struct disc_event *ev);
 
 #endif /* MPATHD_DISCOVERY_H */

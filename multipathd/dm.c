@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dm.c - multipathd's use of device-mapper through libdevmapper: which
- * multipath map each path belongs to, and the target messages that fail
- * and reinstate a path in its map.
+ * dm.c - multipathd's use of device-mapper through libdevmapper: listing
+ * the maps, reading one multipath map (its name, uuid, and its paths with
+ * the kernel's state of each), and the target messages that fail and
+ * reinstate a path in its map. The only file that talks to libdevmapper;
+ * what the daemon makes of it is maps.c's.
  *
  * Context: libdevmapper keeps process-global state (its log function, its
  * open control fd) and is not thread-safe, so every function here is
@@ -33,23 +35,6 @@ static const char *dm_control_path = "/dev/mapper/control";
 /* The largest device numbers the kernel hands out (12-bit major, 20-bit minor). */
 #define DM_MAJOR_MAX	0xfffUL
 #define DM_MINOR_MAX	0xfffffUL
-
-/* One path of one map; dm_maps keeps them sorted by devt for lookups. */
-struct dm_path_ent {
-	dev_t devt;
-	unsigned int map;	/* index into dm_maps.names */
-};
-
-/*
- * A snapshot of the multipath maps, owned by whoever dm_maps_read() gave
- * it to; immutable once returned, so lookups need no lock.
- */
-struct dm_maps {
-	char (*names)[DM_MAP_NAME_MAX];
-	unsigned int nr_maps, cap_maps;
-	struct dm_path_ent *paths;
-	size_t nr_paths, cap_paths;
-};
 
 /* --- logging ---------------------------------------------------------------- */
 
@@ -125,11 +110,11 @@ bool dm_available(void)
 	return ok;
 }
 
-/* --- parsing a multipath table ------------------------------------------------- */
+/* --- parsing a multipath status ------------------------------------------------- */
 
 /*
- * A cursor over a private copy of a target's parameter string; each
- * token is NUL-terminated in place as it is taken.
+ * A cursor over a private copy of a target's status string; each token is
+ * NUL-terminated in place as it is taken.
  */
 struct mp_cursor {
 	char *pos;
@@ -214,48 +199,52 @@ static bool mp_dev(struct mp_cursor *cur, dev_t *ret)
 	return true;
 }
 
-static int maps_add_path(struct dm_maps *maps, dev_t devt, unsigned int map)
+static int info_add_path(struct dm_map_info *info, unsigned int *cap,
+			 dev_t devt, bool failed, unsigned int fail_count)
 {
-	if (maps->nr_paths == maps->cap_paths) {
-		size_t cap = maps->cap_paths ? 2 * maps->cap_paths : 64;
-		struct dm_path_ent *p = realloc(maps->paths, cap * sizeof(*p));
+	if (info->nr_paths == *cap) {
+		unsigned int n = *cap ? 2 * *cap : 8;
+		struct dm_map_path *p = realloc(info->paths, n * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
-		maps->paths = p;
-		maps->cap_paths = cap;
+		info->paths = p;
+		*cap = n;
 	}
-	maps->paths[maps->nr_paths].devt = devt;
-	maps->paths[maps->nr_paths].map = map;
-	maps->nr_paths++;
+	info->paths[info->nr_paths++] = (struct dm_map_path){
+		.devt = devt, .failed = failed, .fail_count = fail_count,
+	};
 	return 0;
 }
 
 /*
- * Add the paths of one multipath target's table parameters to maps, as
- * members of map number map. The kernel reports the table as
+ * Add the paths of one multipath target's status to info, in table order.
+ * The kernel reports a multipath target's status as
  *
- *   <#features> <feature>...  <#hwhandler args> [<handler> <arg>...]
+ *   <#features> <feature>...  <#hwhandler words> <word>...
  *   <#groups> <next group>
- *   per group: <selector> <#selector args> <arg>... <#paths> <#path args>
- *              per path: <MAJ:MIN> <path arg>...
+ *   per group: <A|D|E> <#selector words> <word>... <#paths> <#path words>
+ *              per path: <MAJ:MIN> <A|F> <fail count> <path word>...
  *
- * Every count is honoured, so that an argument that happens to look like
- * a device is never taken for one. Returns 0, -EINVAL when params is not
- * such a table (what was added for it is taken back), or -ENOMEM.
+ * The status lists every path of the live table, so one ioctl gives the
+ * paths and their states together (a table and a status read one after
+ * the other could straddle a reload). Every count is honoured, so that a
+ * selector's word that happens to look like a device is never taken for
+ * one. Returns 0, -EINVAL when status is not such a string (what was added
+ * for it is taken back, *why says what was wrong), or -ENOMEM.
  */
-static int mp_parse_params(const char *params, struct dm_maps *maps,
-			   unsigned int map, const char **why)
+static int mp_parse_status(const char *status, struct dm_map_info *info,
+			   unsigned int *cap, const char **why)
 {
-	size_t first = maps->nr_paths;
+	unsigned int first = info->nr_paths;
 	struct mp_cursor cur;
-	unsigned long n, groups, g, paths, path_args, p;
-	char *copy;
+	unsigned long n, groups, g, paths, path_words, p, fails;
+	char *copy, *st;
 	dev_t devt;
 	int err = -EINVAL;
 
 	/* A copy: the string belongs to libdevmapper's task. */
-	copy = strdup(params ? params : "");
+	copy = strdup(status ? status : "");
 	if (!copy)
 		return -ENOMEM;
 	cur.pos = copy;
@@ -270,18 +259,27 @@ static int mp_parse_params(const char *params, struct dm_maps *maps,
 	if (!mp_count(&cur, &groups) || !mp_count(&cur, &n))
 		goto out;
 	for (g = 0; g < groups; g++) {
-		*why = "bad path selector";
-		if (!mp_skip(&cur, 1) || !mp_count(&cur, &n) ||
-		    !mp_skip(&cur, n))
+		*why = "bad priority group";
+		st = mp_token(&cur);
+		if (!st || strlen(st) != 1 || !strchr("ADE", st[0]))
+			goto out;
+		if (!mp_count(&cur, &n) || !mp_skip(&cur, n))
 			goto out;
 		*why = "bad path count";
-		if (!mp_count(&cur, &paths) || !mp_count(&cur, &path_args))
+		if (!mp_count(&cur, &paths) || !mp_count(&cur, &path_words))
 			goto out;
 		for (p = 0; p < paths; p++) {
 			*why = "bad path";
-			if (!mp_dev(&cur, &devt) || !mp_skip(&cur, path_args))
+			if (!mp_dev(&cur, &devt))
 				goto out;
-			if (maps_add_path(maps, devt, map)) {
+			st = mp_token(&cur);
+			if (!st || (strcmp(st, "A") != 0 && strcmp(st, "F") != 0))
+				goto out;
+			if (!mp_count(&cur, &fails) ||
+			    !mp_skip(&cur, path_words))
+				goto out;
+			if (info_add_path(info, cap, devt, st[0] == 'F',
+					  fails)) {
 				err = -ENOMEM;
 				goto out;
 			}
@@ -292,224 +290,167 @@ static int mp_parse_params(const char *params, struct dm_maps *maps,
 	 * add something, the paths read are still right, so keep them.
 	 */
 	if (mp_token(&cur))
-		mpath_log(MPATH_LOG_DEBUG, "dm: map %s: ignoring trailing words in its table",
-			  maps->names[map]);
+		mpath_log(MPATH_LOG_DEBUG, "dm: map %s: ignoring trailing words in its status",
+			  info->name);
 	err = 0;
 out:
 	if (err)
-		maps->nr_paths = first;
+		info->nr_paths = first;
 	free(copy);
 	return err;
 }
 
 /* --- reading the maps ------------------------------------------------------------ */
 
-/* Write name into the next free slot; maps->nr_maps is not advanced. */
-static int maps_add_name(struct dm_maps *maps, const char *name)
+int dm_map_list(struct dm_map_id **ret, unsigned int *nr)
 {
-	if (maps->nr_maps == maps->cap_maps) {
-		unsigned int cap = maps->cap_maps ? 2 * maps->cap_maps : 16;
-		char (*names)[DM_MAP_NAME_MAX];
-
-		names = realloc(maps->names, cap * sizeof(*names));
-		if (!names)
-			return -ENOMEM;
-		maps->names = names;
-		maps->cap_maps = cap;
-	}
-	snprintf(maps->names[maps->nr_maps], DM_MAP_NAME_MAX, "%s", name);
-	return 0;
-}
-
-/*
- * Read map name's table and add it to maps if it has a multipath target.
- * A map that cannot be read or whose table makes no sense is skipped
- * (logged); only -ENOMEM is returned as an error.
- */
-static int map_read(struct dm_maps *maps, const char *name)
-{
-	uint64_t start, length;
-	char *type, *params;
-	const char *why = NULL;
-	struct dm_task *dmt;
-	bool multipath = false;
-	void *next = NULL;
-	int err = 0;
-
-	if (strlen(name) >= DM_MAP_NAME_MAX) {
-		mpath_log(MPATH_LOG_WARNING, "dm: map %s: name too long, skipped",
-			  name);
-		return 0;
-	}
-	dmt = dm_task_create(DM_DEVICE_TABLE);
-	if (!dmt)
-		return -ENOMEM;
-	if (!dm_task_set_name(dmt, name)) {
-		err = -ENOMEM;
-		goto out;
-	}
-	dm_task_no_open_count(dmt);
-	if (!dm_task_run(dmt)) {
-		int e = dm_task_err(dmt);
-
-		/* Removed since it was listed: nothing to say. */
-		mpath_log(e == -ENXIO ? MPATH_LOG_DEBUG : MPATH_LOG_WARNING,
-			  "dm: map %s: cannot read its table: %s", name,
-			  strerror(-e));
-		goto out;
-	}
-	/* Reserved now, so the paths can name it by index. */
-	err = maps_add_name(maps, name);
-	if (err)
-		goto out;
-	do {
-		type = params = NULL;
-		next = dm_get_next_target(dmt, next, &start, &length, &type,
-					  &params);
-		if (!type || strcmp(type, "multipath") != 0)
-			continue;
-		multipath = true;
-		err = mp_parse_params(params, maps, maps->nr_maps, &why);
-		if (err == -EINVAL) {
-			mpath_log(MPATH_LOG_WARNING,
-				  "dm: map %s: malformed multipath table (%s), map skipped: \"%s\"",
-				  name, why, params ? params : "");
-			multipath = false;
-			err = 0;
-			break;
-		}
-		if (err)
-			break;
-	} while (next);
-	if (multipath && !err) {
-		maps->nr_maps++;
-	} else {
-		/* Not a multipath map, or a bad one: forget its paths. */
-		while (maps->nr_paths &&
-		       maps->paths[maps->nr_paths - 1].map == maps->nr_maps)
-			maps->nr_paths--;
-	}
-out:
-	dm_task_destroy(dmt);
-	return err;
-}
-
-static int path_ent_cmp(const void *a, const void *b)
-{
-	const struct dm_path_ent *pa = a, *pb = b;
-
-	if (pa->devt != pb->devt)
-		return pa->devt < pb->devt ? -1 : 1;
-	return pa->map < pb->map ? -1 : pa->map > pb->map;
-}
-
-/*
- * Sort the paths for dm_maps_lookup() and drop duplicates. A path in two
- * maps is a misconfiguration the kernel normally prevents; the first map
- * read keeps it.
- */
-static void maps_index(struct dm_maps *maps)
-{
-	size_t i, out = 0;
-
-	/* qsort() of an empty, possibly never allocated, array is undefined. */
-	if (!maps->nr_paths)
-		return;
-	qsort(maps->paths, maps->nr_paths, sizeof(*maps->paths), path_ent_cmp);
-	for (i = 0; i < maps->nr_paths; i++) {
-		const struct dm_path_ent *pe = &maps->paths[i];
-
-		if (out && maps->paths[out - 1].devt == pe->devt) {
-			if (maps->paths[out - 1].map != pe->map)
-				mpath_log(MPATH_LOG_WARNING,
-					  "dm: path %u:%u is in maps %s and %s; using %s",
-					  major(pe->devt), minor(pe->devt),
-					  maps->names[maps->paths[out - 1].map],
-					  maps->names[pe->map],
-					  maps->names[maps->paths[out - 1].map]);
-			continue;
-		}
-		maps->paths[out++] = *pe;
-	}
-	maps->nr_paths = out;
-}
-
-int dm_maps_read(struct dm_maps **ret)
-{
-	struct dm_maps *maps;
+	struct dm_map_id *ids = NULL;
+	unsigned int n = 0, cap = 0;
 	struct dm_names *names;
 	struct dm_task *dmt;
 	unsigned int next = 0;
 	int err = 0;
 
 	dm_log_setup();
-	maps = calloc(1, sizeof(*maps));
-	if (!maps)
-		return -ENOMEM;
 	dmt = dm_task_create(DM_DEVICE_LIST);
 	if (!dmt) {
 		err = -ENOMEM;
-		goto fail;
+		goto log;
 	}
 	dm_task_no_open_count(dmt);
 	if (!dm_task_run(dmt)) {
 		err = dm_task_err(dmt);
-		mpath_log(MPATH_LOG_ERR, "dm: cannot list the maps: %s",
-			  strerror(-err));
-		goto fail;
+		goto out;
 	}
 	names = dm_task_get_names(dmt);
 	/* An empty list is one entry with dev 0. */
 	if (names && names->dev) {
 		do {
 			names = (struct dm_names *)((char *)names + next);
-			err = map_read(maps, names->name);
-			if (err)
-				goto fail;
 			next = names->next;
+			if (strlen(names->name) >= DM_MAP_NAME_MAX) {
+				mpath_log(MPATH_LOG_WARNING, "dm: map %.64s...: name too long, skipped",
+					  names->name);
+				continue;
+			}
+			if (n == cap) {
+				unsigned int c = cap ? 2 * cap : 16;
+				struct dm_map_id *p = realloc(ids, c * sizeof(*p));
+
+				if (!p) {
+					err = -ENOMEM;
+					goto out;
+				}
+				ids = p;
+				cap = c;
+			}
+			strcpy(ids[n].name, names->name);
+			ids[n].devt = (dev_t)names->dev;
+			n++;
 		} while (next);
 	}
+out:
 	dm_task_destroy(dmt);
-	maps_index(maps);
-	mpath_log(MPATH_LOG_DEBUG, "dm: %u multipath maps, %zu paths",
-		  maps->nr_maps, maps->nr_paths);
-	*ret = maps;
-	return 0;
-fail:
-	if (dmt)
-		dm_task_destroy(dmt);
-	dm_maps_free(maps);
-	return err;
-}
-
-void dm_maps_free(struct dm_maps *maps)
-{
-	if (!maps)
-		return;
-	free(maps->names);
-	free(maps->paths);
-	free(maps);
-}
-
-const char *dm_maps_lookup(const struct dm_maps *maps, dev_t path)
-{
-	size_t lo = 0, hi;
-
-	if (!maps)
-		return NULL;
-	hi = maps->nr_paths;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		dev_t d = maps->paths[mid].devt;
-
-		if (d == path)
-			return maps->names[maps->paths[mid].map];
-		if (d < path)
-			lo = mid + 1;
-		else
-			hi = mid;
+log:
+	if (err) {
+		mpath_log(MPATH_LOG_ERR, "dm: cannot list the maps: %s",
+			  strerror(-err));
+		free(ids);
+		return err;
 	}
-	return NULL;
+	*ret = ids;
+	*nr = n;
+	return 0;
+}
+
+/* Copy libdevmapper's string into a fixed buffer; false if it does not fit. */
+static bool copy_str(char *dst, size_t size, const char *src)
+{
+	return snprintf(dst, size, "%s", src ? src : "") < (int)size;
+}
+
+int dm_map_read(dev_t devt, struct dm_map_info *ret)
+{
+	struct dm_map_info info = { .devt = devt };
+	uint64_t start, length;
+	char *type, *params;
+	const char *why = NULL;
+	struct dm_task *dmt;
+	struct dm_info dmi;
+	unsigned int cap = 0, targets = 0;
+	const char *mp_params = NULL;
+	void *next = NULL;
+	int err = 0;
+
+	dm_log_setup();
+	dmt = dm_task_create(DM_DEVICE_STATUS);
+	if (!dmt)
+		return -ENOMEM;
+	if (!dm_task_set_major(dmt, major(devt)) ||
+	    !dm_task_set_minor(dmt, minor(devt))) {
+		err = -ENOMEM;
+		goto out;
+	}
+	dm_task_no_open_count(dmt);
+	if (!dm_task_run(dmt)) {
+		err = dm_task_err(dmt);
+		goto out;
+	}
+	if (!dm_task_get_info(dmt, &dmi) || !dmi.exists) {
+		err = -ENXIO;
+		goto out;
+	}
+	if (!copy_str(info.name, sizeof(info.name), dm_task_get_name(dmt)) ||
+	    !copy_str(info.uuid, sizeof(info.uuid), dm_task_get_uuid(dmt))) {
+		mpath_log(MPATH_LOG_WARNING, "dm: map %u:%u: name or uuid too long, skipped",
+			  major(devt), minor(devt));
+		err = -ENAMETOOLONG;
+		goto out;
+	}
+	if (!dmi.live_table) {
+		/* Created, not yet loaded and resumed: nothing to follow yet. */
+		err = -ENODATA;
+		goto out;
+	}
+	/*
+	 * Exactly one target, a multipath one: messages go to sector 0
+	 * (dm_path_message()), which must be that target. Anything else is
+	 * not a map this daemon follows, said before its status is parsed.
+	 */
+	do {
+		type = params = NULL;
+		next = dm_get_next_target(dmt, next, &start, &length, &type,
+					  &params);
+		if (!type)
+			continue;
+		targets++;
+		if (strcmp(type, "multipath") == 0 && !mp_params)
+			mp_params = params ? params : "";
+	} while (next);
+	if (!mp_params || targets != 1) {
+		err = -EMEDIUMTYPE;
+		goto out;
+	}
+	err = mp_parse_status(mp_params, &info, &cap, &why);
+	if (err == -EINVAL)
+		mpath_log(MPATH_LOG_WARNING,
+			  "dm: map %s: malformed multipath status (%s), map skipped: \"%.200s\"",
+			  info.name, why, mp_params);
+out:
+	dm_task_destroy(dmt);
+	if (err) {
+		free(info.paths);
+		return err;
+	}
+	*ret = info;
+	return 0;
+}
+
+void dm_map_info_release(struct dm_map_info *info)
+{
+	free(info->paths);
+	info->paths = NULL;
+	info->nr_paths = 0;
 }
 
 /* --- path messages ------------------------------------------------------------ */
@@ -539,11 +480,9 @@ static int dm_path_message(const char *map, dev_t path, const char *verb)
 	if (!dm_task_run(dmt))
 		err = dm_task_err(dmt);
 log:
-	if (err)
-		mpath_log(MPATH_LOG_ERR, "dm: map %s: \"%s\" failed: %s", map,
-			  msg, strerror(-err));
-	else
-		mpath_log(MPATH_LOG_DEBUG, "dm: map %s: sent \"%s\"", map, msg);
+	/* The caller says what it means to the path, once (maps.c). */
+	mpath_log(MPATH_LOG_DEBUG, "dm: map %s: \"%s\": %s", map, msg,
+		  err ? strerror(-err) : "sent");
 	if (dmt)
 		dm_task_destroy(dmt);
 	return err;

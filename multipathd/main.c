@@ -47,8 +47,9 @@ static void usage(FILE *f)
 		"  -h          this help\n"
 		"\n"
 		"COMMAND is sent to the running daemon, e.g. \"show paths\", \"show paths\n"
-		"json\", \"show checkers\", \"show status\", \"show config\", \"fail path\n"
-		"sdb\", \"reinstate path sdb\", \"reconfigure\", \"shutdown\". The socket is\n"
+		"json\", \"show maps\", \"show maps json\", \"show checkers\", \"show\n"
+		"status\", \"show config\", \"fail path sdb\", \"reinstate path sdb\",\n"
+		"\"reconfigure\", \"shutdown\". The socket is\n"
 		"the configuration's socket_name, or $MULTIPATH_SOCKET_NAME if set\n"
 		"(default %s).\n",
 		PIDFILE, DEFAULT_CONFIG_FILE, DEFAULT_SOCKET_NAME);

@@ -2,8 +2,8 @@
 /*
  * paths.c - the path table: adding discovered devices (unless the
  * blacklist keeps them out), applying the configuration and selecting each
- * path's checker, removing vanished devices, and knowing which multipath
- * map each path belongs to.
+ * path's checker, and removing vanished devices. Which map a path is in,
+ * and its state there, are maps.c's.
  *
  * Event-loop thread only (see daemon.h).
  */
@@ -42,21 +42,14 @@ struct path *path_find(struct daemon *d, const char *devnode)
 	return NULL;
 }
 
-/* The map-wide checker data slot of map; NULL on allocation failure. */
-static void **map_ctx_slot(struct daemon *d, const char *map)
+struct path *path_find_devt(struct daemon *d, dev_t devt)
 {
-	struct map_ctx *mc;
+	unsigned int i;
 
-	for (mc = d->map_ctxs; mc; mc = mc->next)
-		if (strcmp(mc->name, map) == 0)
-			return &mc->mpctx;
-	mc = calloc(1, sizeof(*mc));
-	if (!mc)
-		return NULL;
-	snprintf(mc->name, sizeof(mc->name), "%s", map);
-	mc->next = d->map_ctxs;
-	d->map_ctxs = mc;
-	return &mc->mpctx;
+	for (i = 0; i < d->nr_paths; i++)
+		if (d->paths[i]->facts.devt == devt)
+			return d->paths[i];
+	return NULL;
 }
 
 /* Drop the path's checker; a check in flight is the library's to finish. */
@@ -99,22 +92,13 @@ void path_apply_config(struct daemon *d, struct path *pp, bool reselect)
 	}
 	checker_set_fd(&pp->checker, pp->fd);
 	pp->checker.timeout = timeout;
-	if (checker_init(&pp->checker, pp->map[0] ? map_ctx_slot(d, pp->map) :
-						   NULL) != 0) {
+	if (checker_init(&pp->checker, map_ctx_slot(d, pp)) != 0) {
 		snprintf(pp->msg, sizeof(pp->msg), "checker %s failed to start",
 			 set->checker);
 		checker_put(&pp->checker);
 		return;
 	}
 	checker_set_async(&pp->checker);
-}
-
-static void path_update_map(struct daemon *d, struct path *pp)
-{
-	const char *map = d->maps ? dm_maps_lookup(d->maps, pp->facts.devt) :
-				    NULL;
-
-	snprintf(pp->map, sizeof(pp->map), "%s", map ? map : "");
 }
 
 /* Room for more paths, in the table and in the in-flight array alike. */
@@ -190,12 +174,13 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 	pp->state = PATH_UNCHECKED;
 	pp->loop_autoclear = loop_autoclear(pp);
 	checker_clear(&pp->checker);
-	path_update_map(d, pp);
+	map_path_link(d, pp);
 	path_apply_config(d, pp, true);
 	d->paths[d->nr_paths++] = pp;
 	mpath_log(MPATH_LOG_NOTICE, "%s: added (%u:%u, checker %s%s%s)",
 		  pf->devnode, major(pf->devt), minor(pf->devt),
-		  pp->set.checker, pp->map[0] ? ", map " : "", pp->map);
+		  pp->set.checker, pp->map ? ", map " : "",
+		  pp->map ? pp->map->name : "");
 }
 
 void path_remove(struct daemon *d, struct path *pp)
@@ -209,6 +194,7 @@ void path_remove(struct daemon *d, struct path *pp)
 		}
 	}
 	mpath_log(MPATH_LOG_NOTICE, "%s: removed", pp->facts.devnode);
+	map_path_unlink(d, pp);
 	/*
 	 * A check in flight keeps its own copy of the fd (executor) or its own
 	 * O_DIRECT descriptor (directio): closing ours cannot hurt it.
@@ -272,40 +258,14 @@ void paths_sweep_detaching(struct daemon *d)
 	}
 }
 
-/* Re-read which map each path belongs to (start, reconfigure). */
-void paths_update_maps(struct daemon *d)
-{
-	struct dm_maps *maps = NULL;
-	unsigned int i;
-
-	if (d->dm && dm_maps_read(&maps) != 0)
-		maps = NULL;
-	dm_maps_free(d->maps);
-	d->maps = maps;
-	for (i = 0; i < d->nr_paths; i++)
-		path_update_map(d, d->paths[i]);
-}
-
 void paths_free(struct daemon *d)
 {
-	/* Checks still out may read the map-wide data: then let it be. */
-	bool quiet = d->nr_pending == 0;
-
 	while (d->nr_paths)
 		path_remove(d, d->paths[d->nr_paths - 1]);
-	while (d->map_ctxs) {
-		struct map_ctx *mc = d->map_ctxs;
-
-		d->map_ctxs = mc->next;
-		if (quiet) {
-			free(mc->mpctx);
-			free(mc);
-		}
-	}
 	free(d->paths);
 	free(d->pending);
 	d->paths = d->pending = NULL;
 	d->cap_paths = 0;
-	dm_maps_free(d->maps);
-	d->maps = NULL;
+	/* Slots that hung checks may still read stay: the process ends. */
+	maps_free(d);
 }

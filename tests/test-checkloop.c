@@ -11,8 +11,10 @@
  * sleeps until exactly the next due moment; a path rescheduled earlier
  * is not missed; results that arrive in any order are all collected, and
  * a path dropped while in flight leaves the in-flight array consistent; a
- * hung check's deadline wakes the loop; device-mapper is told once per
- * change; a healthy path's interval doubles up to max_polling_interval.
+ * hung check's deadline wakes the loop; every result and operator command
+ * is handed to the path's map (maps.c decides what device-mapper is told,
+ * test-maps.c pins that down); a healthy path's interval doubles up to
+ * max_polling_interval.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,7 +35,8 @@ static uint64_t fake_now;
 static int script[MAX_PATHS];		/* what a check of path i reports */
 static unsigned int starts[MAX_PATHS];	/* checks started per path */
 static uint64_t batch_seen;		/* largest "how early" of a start */
-static int dm_fails, dm_reinstates;
+static unsigned int synced[MAX_PATHS];	/* results handed to the map */
+static int synced_state[MAX_PATHS];	/* the state each last saw */
 
 uint64_t now_ns(void)
 {
@@ -44,16 +47,17 @@ void path_check_detach(struct path *pp)
 {
 }
 
-int dm_fail_path(const char *map, dev_t devt)
+static int index_of(const struct path *pp);
+
+/* maps.c's side: what it was handed, and when. */
+void map_path_sync(struct daemon *dd, struct path *pp)
 {
-	dm_fails++;
-	return 0;
+	synced[index_of(pp)]++;
+	synced_state[index_of(pp)] = pp->state;
 }
 
-int dm_reinstate_path(const char *map, dev_t devt)
+void maps_sweep_retired(struct daemon *dd)
 {
-	dm_reinstates++;
-	return 0;
 }
 
 static struct path *path_of(struct checker *c)
@@ -111,7 +115,7 @@ static int setup(void **state)
 	memset(starts, 0, sizeof(starts));
 	memset(script, 0, sizeof(script));
 	batch_seen = 0;
-	dm_fails = dm_reinstates = 0;
+	memset(synced, 0, sizeof(synced));
 	fake_now = 1000 * S;
 	for (int i = 0; i < MAX_PATHS; i++)
 		script[i] = PATH_UP;
@@ -312,27 +316,34 @@ static void a_hung_check_wakes_the_loop_at_its_deadline(void **state)
 	assert_true(fake_now == t + 2 * S + POLL_FIRST_NS);
 }
 
-static void device_mapper_is_told_once_per_change(void **state)
+/*
+ * maps.c decides what device-mapper is told; it must see every result,
+ * after the path's state has been updated, and operator commands too.
+ */
+static void every_result_and_command_is_handed_to_the_map(void **state)
 {
 	struct path *pp = add_path(1, fake_now);
 	int i;
 
-	d.dm = true;
-	snprintf(pp->map, sizeof(pp->map), "mpatha");
 	script[0] = PATH_DOWN;
 	for (i = 0; i < 3; i++) {
 		turn();
-		fake_now += 1 * S;
-	}
-	assert_int_equal(dm_fails, 1);
-	assert_int_equal(dm_reinstates, 0);
-	script[0] = PATH_UP;
-	for (i = 0; i < 3; i++) {
-		turn();
+		assert_int_equal(synced[0], i + 1);
+		assert_int_equal(synced_state[0], PATH_DOWN);
 		fake_now = checks_next_wakeup(&d);
 	}
-	assert_int_equal(dm_fails, 1);
-	assert_int_equal(dm_reinstates, 1);
+	script[0] = PATH_UP;
+	turn();
+	assert_int_equal(synced[0], 4);
+	assert_int_equal(synced_state[0], PATH_UP);
+	/* The result says which check it came from. */
+	assert_int_equal(pp->result_started, pp->started);
+	path_set_operator_failed(&d, pp, true);
+	assert_int_equal(synced[0], 5);
+	path_set_operator_failed(&d, pp, true);	/* no change: not again */
+	assert_int_equal(synced[0], 5);
+	path_set_operator_failed(&d, pp, false);
+	assert_int_equal(synced[0], 6);
 }
 
 static void a_healthy_interval_doubles_up_to_the_maximum(void **state)
@@ -367,7 +378,7 @@ int main(void)
 		T(a_path_rescheduled_earlier_is_not_missed),
 		T(results_in_any_order_are_all_collected),
 		T(a_hung_check_wakes_the_loop_at_its_deadline),
-		T(device_mapper_is_told_once_per_change),
+		T(every_result_and_command_is_handed_to_the_map),
 		T(a_healthy_interval_doubles_up_to_the_maximum),
 #undef T
 	};

@@ -40,6 +40,11 @@ static const struct parse_ok valid_lines[] = {
 	{ "l paths", CLI_SHOW_PATHS, "" },
 	{ "show paths json", CLI_SHOW_PATHS_JSON, "" },
 	{ "List Paths JSON", CLI_SHOW_PATHS_JSON, "" },
+	{ "show maps", CLI_SHOW_MAPS, "" },
+	{ "list maps", CLI_SHOW_MAPS, "" },
+	{ "show multipaths", CLI_SHOW_MAPS, "" },
+	{ "show maps json", CLI_SHOW_MAPS_JSON, "" },
+	{ "list multipaths json", CLI_SHOW_MAPS_JSON, "" },
 	{ "show checkers", CLI_SHOW_CHECKERS, "" },
 	{ "show status", CLI_SHOW_STATUS, "" },
 	{ "list status", CLI_SHOW_STATUS, "" },
@@ -71,12 +76,14 @@ static const struct parse_bad invalid_lines[] = {
 	{ "   \t \n", "empty command" },
 	{ "frobnicate", "unknown command 'frobnicate'" },
 	{ "showpaths", "unknown command 'showpaths'" },
-	{ "show", "incomplete command 'show' (expected paths, checkers, status, config)" },
+	{ "show", "incomplete command 'show' (expected paths, maps, checkers, status, config)" },
 	{ "list", "incomplete command 'list'" },
-	{ "show maps", "unknown 'maps' after 'show' (expected paths," },
+	{ "show mapz", "unknown 'mapz' after 'show' (expected paths, maps," },
+	{ "show maps xml", "unknown 'xml' after 'show maps' (expected json)" },
 	{ "show paths xml", "unknown 'xml' after 'show paths' (expected json)" },
 	{ "show paths json now", "unexpected 'now' after 'show paths json'" },
 	{ "show status please", "unexpected 'please' after 'show status'" },
+	{ "show maps json now", "unexpected 'now' after 'show maps json'" },
 	{ "show config a b c d e", "unexpected 'a' after 'show config'" },
 	{ "fail", "incomplete command 'fail' (expected path)" },
 	{ "fail sdb", "unknown 'sdb' after 'fail' (expected path)" },
@@ -201,6 +208,8 @@ static void only_changes_need_root(void **state)
 {
 	assert_false(cli_needs_root(CLI_SHOW_PATHS));
 	assert_false(cli_needs_root(CLI_SHOW_PATHS_JSON));
+	assert_false(cli_needs_root(CLI_SHOW_MAPS));
+	assert_false(cli_needs_root(CLI_SHOW_MAPS_JSON));
 	assert_false(cli_needs_root(CLI_SHOW_CHECKERS));
 	assert_false(cli_needs_root(CLI_SHOW_STATUS));
 	assert_false(cli_needs_root(CLI_SHOW_CONFIG));

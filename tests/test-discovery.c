@@ -560,19 +560,22 @@ static void watch_expect(struct watch *w, enum disc_action want,
 	struct pollfd pfd = { .fd = udev_monitor_get_fd(w->mon),
 			      .events = POLLIN };
 	double end = test_now() + EVENT_WAIT_S;
-	enum disc_action action;
-	struct path_facts pf;
+	enum disc_action action = want;
+	struct disc_event ev;
 	int r;
 
 	while (test_now() < end) {
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		while ((r = disc_monitor_receive(w->mon, &action, &pf)) == 1) {
+		while ((r = disc_monitor_receive(w->mon, &ev)) == 1) {
+			if (ev.action == DISC_DM)
+				continue;
+			action = ev.action;
 			if (w->partition[0] &&
-			    strcmp(pf.devnode, w->partition) == 0)
+			    strcmp(ev.pf.devnode, w->partition) == 0)
 				w->saw_partition = true;
-			if (action == want && strcmp(pf.devnode, name) == 0) {
-				*ret = pf;
+			if (action == want && strcmp(ev.pf.devnode, name) == 0) {
+				*ret = ev.pf;
 				return;
 			}
 		}
@@ -635,12 +638,12 @@ static void watch_drain(struct watch *w, double quiet)
 {
 	struct pollfd pfd = { .fd = udev_monitor_get_fd(w->mon),
 			      .events = POLLIN };
-	enum disc_action action;
-	struct path_facts pf;
+	struct disc_event ev;
 
 	while (poll(&pfd, 1, quiet * 1000) > 0)
-		while (disc_monitor_receive(w->mon, &action, &pf) == 1)
-			if (strcmp(pf.devnode, w->partition) == 0)
+		while (disc_monitor_receive(w->mon, &ev) == 1)
+			if (ev.action != DISC_DM &&
+			    strcmp(ev.pf.devnode, w->partition) == 0)
 				w->saw_partition = true;
 }
 
@@ -703,6 +706,32 @@ static void monitor_reports_attach_and_detach_as_change_not_partitions(void **st
 	watch_close(&w);
 }
 
+/*
+ * DM_PATH as device-mapper writes it ("%u:%u" of the path's dev_t) is the
+ * only form taken; anything else is no path at all, never a wrong one.
+ * (The events themselves are tested on a real kernel: tests/kernel.)
+ */
+static void dm_path_is_read_strictly(void **state)
+{
+	static const struct { const char *s; dev_t want; } cases[] = {
+		{ "8:16", 0 }, { "253:0", 0 }, { "65:240", 0 },
+		{ "", 0 }, { NULL, 0 }, { "8", 0 }, { "8:", 0 }, { ":16", 0 },
+		{ "8:16 ", 0 }, { " 8:16", 0 }, { "8:16x", 0 }, { "-8:16", 0 },
+		{ "8:-16", 0 }, { "sdb", 0 }, { "8:16:1", 0 },
+		{ "99999999999:1", 0 },
+	};
+	unsigned int i;
+
+	assert_int_equal(parse_devt("8:16"), makedev(8, 16));
+	assert_int_equal(parse_devt("253:0"), makedev(253, 0));
+	assert_int_equal(parse_devt("65:240"), makedev(65, 240));
+	for (i = 3; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (parse_devt(cases[i].s) != 0)
+			fail_msg("DM_PATH \"%s\" was taken for a device",
+				 cases[i].s ? cases[i].s : "(null)");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +739,7 @@ int main(void)
 		cmocka_unit_test(enumerate_reports_whole_disks_as_sysfs_has_them),
 		cmocka_unit_test(monitor_reports_add_and_remove),
 		cmocka_unit_test(monitor_reports_attach_and_detach_as_change_not_partitions),
+		cmocka_unit_test(dm_path_is_read_strictly),
 	};
 	int failed;
 
