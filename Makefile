@@ -97,7 +97,9 @@ TEST_PLUGIN_SRCS := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS     := $(patsubst tests/plugins/%.c,$(O)/tests/plugins/libcheck%.so,$(TEST_PLUGIN_SRCS))
 TEST_SRCS        := $(wildcard tests/test-*.c)
 TEST_BINS        := $(TEST_SRCS:%.c=$(O)/%)
-TEST_TOOLS       := $(O)/tests/load-plugin $(O)/tests/faultfs
+# The hostile-clients test drives the benchmark daemon (synthetic paths).
+TEST_TOOLS       := $(O)/tests/load-plugin $(O)/tests/faultfs $(O)/tests/hostile-client \
+		    $(O)/bench/multipathd-bench
 
 # A test that defines __wrap_NAME gets -Wl,--wrap=NAME, and is linked with
 # the library's objects, because --wrap only replaces references between
@@ -172,6 +174,11 @@ $(O)/tests/load-plugin: tests/load-plugin.c $(LIB_DEVLINK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(O)/libmultipath -lmultipath \
 		-Wl,-rpath,$(abspath $(O))/libmultipath $(SAN_FLAGS) $(LDFLAGS)
+
+# Misbehaving CLI clients for tests/t-hostile-clients.sh.
+$(O)/tests/hostile-client: tests/hostile-client.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(SAN_FLAGS) $(LDFLAGS)
 
 # The FUSE file system that gives test-faults real I/O errors and hangs.
 $(O)/tests/faultfs: tests/faultfs.c

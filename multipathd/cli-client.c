@@ -23,11 +23,27 @@
 
 #define CLI_PROMPT	"multipathd> "
 
+/*
+ * Print a reply. Control characters other than newline and tab are
+ * shown as '?': a reply must not drive the terminal (escape sequences can
+ * retitle it, rewrite what is on screen, or worse), whoever sent it.
+ * Multi-byte UTF-8 passes; its C1 controls (U+0080..U+009F) do not.
+ */
 static void cli_print_reply(const char *reply)
 {
+	const unsigned char *p = (const unsigned char *)reply;
 	size_t len = strlen(reply);
 
-	fputs(reply, stdout);
+	for (; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+			putchar('?');
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar('?');
+			p++;
+		} else {
+			putchar(*p);
+		}
+	}
 	if (len && reply[len - 1] != '\n')
 		putchar('\n');
 	fflush(stdout);
@@ -42,7 +58,7 @@ static int cli_exchange(int fd, const char *cmd, bool *refused)
 	char *reply;
 	int r;
 
-	r = cli_send(fd, cmd);
+	r = cli_send_timeout(fd, cmd, CLI_CLIENT_TIMEOUT_MS);
 	if (!r)
 		r = cli_recv(fd, &reply, CLI_CLIENT_TIMEOUT_MS);
 	if (r)
@@ -54,14 +70,42 @@ static int cli_exchange(int fd, const char *cmd, bool *refused)
 	return 0;
 }
 
+/*
+ * Connect, and make sure the other end is the daemon before saying
+ * anything: any user can bind the socket's name before multipathd starts
+ * (an abstract name has no owner or mode), and root's "shutdown" or "fail
+ * path" must not go to an impostor. The daemon runs as root; a user's own
+ * daemon (uid = ours) is trusted by that user alone.
+ */
 static int cli_client_connect(const char *socket_name)
 {
-	int fd = cli_connect(socket_name);
+	int fd = cli_connect(socket_name), r;
+	uid_t uid;
+	pid_t pid;
 
-	if (fd < 0)
+	if (fd < 0) {
 		fprintf(stderr,
-			"multipathd: cannot connect to %s: %s (multipathd is not running?)\n",
-			socket_name, strerror(-fd));
+			"multipathd: cannot connect to %s: %s\n", socket_name,
+			fd == -ETIMEDOUT ?
+			"timed out: the daemon does not accept connections" :
+			fd == -ECONNREFUSED || fd == -ENOENT ?
+			"nobody listens (multipathd is not running?)" :
+			strerror(-fd));
+		return fd;
+	}
+	r = cli_peer(fd, &pid, &uid);
+	if (r) {
+		fprintf(stderr, "multipathd: %s: cannot tell who listens: %s\n",
+			socket_name, strerror(-r));
+		close(fd);
+		return r;
+	}
+	if (uid != 0 && uid != geteuid()) {
+		fprintf(stderr, "multipathd: refusing to talk to %s: it is held by pid %d of uid %u, not by root's multipathd\n",
+			socket_name, (int)pid, (unsigned int)uid);
+		close(fd);
+		return -EPERM;
+	}
 	return fd;
 }
 
@@ -132,19 +176,19 @@ static char *cli_trim(char *s)
 }
 
 /*
- * The prompt keeps one connection for the session. If the daemon goes
- * away (restarted, shut down by a command typed here) the command fails
- * and the next one connects again, so the prompt outlives a restart.
+ * The prompt connects for each command: the daemon closes a connection
+ * that sends nothing for a few seconds (clients.c), and a person at a
+ * prompt is slower than that. So the prompt also outlives a restart of
+ * the daemon. The exit status is 1 if any command was refused or got no
+ * reply, as for one command given on the command line.
  */
 static int cli_interactive(const char *socket_name)
 {
 	char *buf = NULL, *cmd;
+	bool refused, failed = false;
 	size_t cap = 0;
 	int fd, r;
 
-	fd = cli_client_connect(socket_name);
-	if (fd < 0)
-		return 1;
 	for (;;) {
 		fputs(CLI_PROMPT, stdout);
 		fflush(stdout);
@@ -158,28 +202,28 @@ static int cli_interactive(const char *socket_name)
 		if (strlen(cmd) >= CLI_MAX_REQUEST) {
 			fprintf(stderr, "command too long (at most %d bytes)\n",
 				CLI_MAX_REQUEST - 1);
+			failed = true;
 			continue;
 		}
-		if (fd < 0)
-			fd = cli_client_connect(socket_name);
-		if (fd < 0)
+		fd = cli_client_connect(socket_name);
+		if (fd < 0) {
+			failed = true;
 			continue;
-		r = cli_exchange(fd, cmd, NULL);
-		if (r) {
+		}
+		refused = false;
+		r = cli_exchange(fd, cmd, &refused);
+		if (r)
 			fprintf(stderr, "no reply from %s: %s\n", socket_name,
 				strerror(-r));
-			close(fd);
-			fd = -1;
-		}
+		failed |= r || refused;
+		close(fd);
 	}
 	/* End the prompt's line on EOF, so the shell's starts on its own. */
 	if (feof(stdin) && isatty(STDIN_FILENO))
 		putchar('\n');
 	fflush(stdout);
 	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return 0;
+	return failed ? 1 : 0;
 }
 
 int cli_client_main(const char *socket_name, int argc, char **argv,

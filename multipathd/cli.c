@@ -119,24 +119,65 @@ fail:
 	return r;
 }
 
-int cli_connect(const char *name)
+static int64_t cli_now_ms(void);
+
+/*
+ * A non-blocking connect() on a Unix socket does not wait for room in a
+ * full listen backlog: it fails with EAGAIN. So it is retried, a little
+ * later each time, until the deadline: a daemon that does not accept (or
+ * a squatter that never does) cannot make the caller wait longer.
+ */
+int cli_connect_timeout(const char *name, int timeout_ms)
 {
+	int64_t deadline = cli_now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
 	struct sockaddr_un sun;
+	useconds_t pause = 1000;
 	socklen_t len;
 	int fd, r;
 
 	r = cli_addr(name, &sun, &len);
 	if (r)
 		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, len) < 0) {
+	for (;;) {
+		if (connect(fd, (struct sockaddr *)&sun, len) == 0)
+			break;
 		r = -errno;
-		close(fd);
-		return r;
+		if (r != -EAGAIN && r != -EINTR)
+			goto fail;
+		if (cli_now_ms() >= deadline) {
+			r = -ETIMEDOUT;
+			goto fail;
+		}
+		usleep(pause);
+		if (pause < 100000)
+			pause *= 2;
 	}
 	return fd;
+fail:
+	close(fd);
+	return r;
+}
+
+int cli_connect(const char *name)
+{
+	return cli_connect_timeout(name, CLI_CONNECT_TIMEOUT_MS);
+}
+
+int cli_peer(int fd, pid_t *pid, uid_t *uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	if (len != sizeof(cred))
+		return -EINVAL;
+	*pid = cred.pid;
+	*uid = cred.uid;
+	return 0;
 }
 
 /* --- blocking framed I/O (the client side) ------------------------------------ */
@@ -196,21 +237,27 @@ static int cli_read_full(int fd, void *buf, size_t len, int64_t deadline)
 	return 0;
 }
 
-/* MSG_NOSIGNAL: a peer that went away is an error to return, not SIGPIPE. */
-static int cli_write_full(int fd, const void *buf, size_t len)
+/*
+ * MSG_NOSIGNAL: a peer that went away is an error to return, not SIGPIPE.
+ * MSG_DONTWAIT and the deadline: a peer that does not read cannot hold
+ * the writer forever.
+ */
+static int cli_write_full(int fd, const void *buf, size_t len,
+			  int64_t deadline)
 {
 	size_t off = 0;
 	ssize_t n;
 	int r;
 
 	while (off < len) {
-		n = send(fd, (const char *)buf + off, len - off, MSG_NOSIGNAL);
+		n = send(fd, (const char *)buf + off, len - off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return -errno;
-			r = cli_wait(fd, POLLOUT, -1);
+			r = cli_wait(fd, POLLOUT, deadline);
 			if (r)
 				return r;
 			continue;
@@ -220,13 +267,19 @@ static int cli_write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int cli_send(int fd, const char *msg)
+int cli_send_timeout(int fd, const char *msg, int timeout_ms)
 {
+	int64_t deadline = timeout_ms < 0 ? -1 : cli_now_ms() + timeout_ms;
 	size_t len = strlen(msg) + 1;
 	int r;
 
-	r = cli_write_full(fd, &len, sizeof(len));
-	return r ? r : cli_write_full(fd, msg, len);
+	r = cli_write_full(fd, &len, sizeof(len), deadline);
+	return r ? r : cli_write_full(fd, msg, len, deadline);
+}
+
+int cli_send(int fd, const char *msg)
+{
+	return cli_send_timeout(fd, msg, -1);
 }
 
 /* A payload must be exactly one string: its only NUL is its last byte. */
@@ -479,4 +532,9 @@ int cli_conn_flush(struct cli_conn *conn)
 bool cli_conn_wants_write(const struct cli_conn *conn)
 {
 	return conn->out_off < conn->out_len;
+}
+
+size_t cli_conn_pending(const struct cli_conn *conn)
+{
+	return conn->out_len - conn->out_off;
 }

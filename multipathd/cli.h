@@ -49,10 +49,21 @@ bool cli_needs_root(enum cli_cmd cmd);
 
 /* The socket name: "@name" is abstract; anything else a path. */
 int cli_listen(const char *name);	/* fd (non-blocking, CLOEXEC) or -errno */
-int cli_connect(const char *name);	/* fd or -errno */
+/*
+ * cli_connect - connect to the daemon, waiting at most CLI_CONNECT_TIMEOUT_MS
+ * for room in its backlog: a non-blocking fd for the calls below, or
+ * -ETIMEDOUT or another -errno.
+ */
+#define CLI_CONNECT_TIMEOUT_MS	10000
+int cli_connect(const char *name);
+int cli_connect_timeout(const char *name, int timeout_ms);
 
-/* Blocking framed I/O for the client side; 0 or -errno. */
-int cli_send(int fd, const char *msg);
+/* cli_peer - who is at the other end of fd (SO_PEERCRED): 0 or -errno. */
+int cli_peer(int fd, pid_t *pid, uid_t *uid);
+
+/* Framed I/O for the client side, with deadlines; 0 or -errno. */
+int cli_send(int fd, const char *msg);		/* no deadline */
+int cli_send_timeout(int fd, const char *msg, int timeout_ms);
 int cli_recv(int fd, char **msg, int timeout_ms);	/* malloc()ed */
 
 /*
@@ -76,6 +87,7 @@ int cli_conn_read(struct cli_conn *conn, const char **line);
 int cli_conn_reply(struct cli_conn *conn, const char *msg);
 int cli_conn_flush(struct cli_conn *conn);	/* 1 done, 0 more, -errno */
 bool cli_conn_wants_write(const struct cli_conn *conn);
+size_t cli_conn_pending(const struct cli_conn *conn);	/* bytes queued */
 
 /*
  * cli_client_main - "multipathd show paths", "multipathd -k": send argv as

@@ -274,9 +274,28 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 		  d->state_changes, d->wakeups);
 }
 
+/* The path a command names: a device name ("sdb") or its "MAJ:MIN". */
+static struct path *path_of_arg(struct daemon *d, const char *arg)
+{
+	unsigned long maj = 0, min = 0;
+	const char *p = arg, *q;
+
+	/* Digits only, bounded: strtoul() would take signs and blanks. */
+	while (*p >= '0' && *p <= '9' && maj <= 0xfff)
+		maj = maj * 10 + (unsigned long)(*p++ - '0');
+	if (p == arg || *p != ':' || maj > 0xfff)
+		return path_find(d, arg);
+	q = ++p;
+	while (*p >= '0' && *p <= '9' && min <= 0xfffff)
+		min = min * 10 + (unsigned long)(*p++ - '0');
+	if (p == q || *p || min > 0xfffff)
+		return path_find(d, arg);
+	return path_find_devt(d, makedev(maj, min));
+}
+
 static char *path_command(struct daemon *d, const struct cli_request *req)
 {
-	struct path *pp = path_find(d, req->arg);
+	struct path *pp = path_of_arg(d, req->arg);
 	char *reply;
 
 	if (!pp) {

@@ -179,6 +179,7 @@ struct parser {
 	const char *open_name[CONF_DEPTH_MAX + 1];	/* keyword names */
 	unsigned int open_line[CONF_DEPTH_MAX + 1];
 	struct dev_entry dev;		/* the device section being read */
+	bool dev_bad_id;		/* a vendor/product of it was refused */
 	unsigned long regex_cost;	/* of the patterns so far */
 	struct mp_config *conf;
 };
@@ -427,8 +428,13 @@ static bool charge(struct parser *p, const struct keyword *k,
 	return true;
 }
 
-static int pattern(struct parser *p, const struct keyword *k,
-		   const struct token *v, struct bl_pattern *field)
+/*
+ * A device's vendor or product. A refused one drops the whole entry: kept
+ * without it, the entry would match any vendor (or product), and apply its
+ * settings, or blacklist, far more than was written. One warning says so.
+ */
+static int dev_pattern(struct parser *p, const struct keyword *k,
+		       const struct token *v, struct bl_pattern *field)
 {
 	char err[160];
 	int rc;
@@ -436,9 +442,13 @@ static int pattern(struct parser *p, const struct keyword *k,
 	if (!charge(p, k, v))
 		return 0;
 	rc = blacklist_pattern_set(field, v->text, err, sizeof(err));
-	if (rc == -EINVAL)
-		parse_warn(p, v->line, "%s \"%.64s\": %s, ignored", k->name, v->text, err);
-	return rc == -EINVAL ? 0 : rc;
+	if (rc == -EINVAL) {
+		parse_warn(p, v->line, "%s \"%.64s\": %s; the device entry is ignored",
+			   k->name, v->text, err);
+		p->dev_bad_id = true;
+		return 0;
+	}
+	return rc;
 }
 
 /* Apply "k v" in the current section; 0 (also after a warning) or -ENOMEM. */
@@ -483,9 +493,9 @@ static int apply(struct parser *p, const struct keyword *k,
 			parse_warn(p, v->line, "devnode \"%.64s\": %s, ignored", v->text, err);
 		return rc == -EINVAL ? 0 : rc;
 	case KW_VENDOR:
-		return pattern(p, k, v, &p->dev.id.vendor);
+		return dev_pattern(p, k, v, &p->dev.id.vendor);
 	case KW_PRODUCT:
-		return pattern(p, k, v, &p->dev.id.product);
+		return dev_pattern(p, k, v, &p->dev.id.product);
 	case KW_PLUGIN_DIR:
 		if (v->text[0] != '/' || len >= PATH_MAX) {
 			parse_warn(p, v->line, "%s: \"%.64s\" is not an absolute path, ignored",
@@ -551,6 +561,7 @@ static int open_section(struct parser *p, const struct keyword *k,
 	default:
 		next = here == CTX_DEVICES ? CTX_DEVICE : CTX_BL_DEVICE;
 		memset(&p->dev, 0, sizeof(p->dev));
+		p->dev_bad_id = false;
 		break;
 	}
 	/* Only "device" nests, and only one deep, so depth stays bounded. */
@@ -580,8 +591,11 @@ static int close_section(struct parser *p)
 		break;
 	case CTX_DEVICE:
 	case CTX_BL_DEVICE:
-		if (!p->dev.id.vendor.text && !p->dev.id.product.text) {
-			parse_warn(p, line, "device without vendor or product, ignored");
+		if (p->dev_bad_id ||
+		    (!p->dev.id.vendor.text && !p->dev.id.product.text)) {
+			/* A bad vendor or product was reported already. */
+			if (!p->dev_bad_id)
+				parse_warn(p, line, "device without vendor or product, ignored");
 			blacklist_device_clear(&p->dev.id);
 			break;
 		}

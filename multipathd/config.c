@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkers.h"
@@ -112,11 +113,17 @@ int config_load(const char *file, struct mp_config **ret, bool *missing)
 {
 	char *buf = NULL;
 	size_t len = 0;
+	struct stat st;
 	int fd, rc;
 
 	if (!file)
 		file = DEFAULT_CONFIG_FILE;
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer,
+	 * hanging start-up, the client, or a running daemon's reconfigure.
+	 * Only a regular file is read, and it never blocks the reader.
+	 */
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT) {
 		mpath_log(MPATH_LOG_INFO, "%s: no such file, using the built-in defaults",
 			  file);
@@ -128,6 +135,13 @@ int config_load(const char *file, struct mp_config **ret, bool *missing)
 	if (fd < 0) {
 		rc = -errno;
 		mpath_log(MPATH_LOG_ERR, "%s: cannot open: %s", file, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = fstat(fd, &st) < 0 ? -errno : -EINVAL;
+		close(fd);
+		mpath_log(MPATH_LOG_ERR, "%s: cannot use: %s", file,
+			  rc == -EINVAL ? "not a regular file" : strerror(-rc));
 		return rc;
 	}
 	rc = read_file(fd, &buf, &len);

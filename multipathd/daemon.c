@@ -23,11 +23,6 @@
 
 #include "daemon.h"
 
-#define MAX_CONNS	256	/* more clients than this wait in the backlog */
-
-/* epoll tags of the fixed sources; connections are tagged by pointer. */
-enum { TAG_TIMER = 1, TAG_SIGNAL, TAG_LISTEN, TAG_EVENTS, TAG_UDEV, TAG_MAX };
-
 static int ep_add(struct daemon *d, int fd, uint32_t events, uint64_t tag)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = tag };
@@ -38,8 +33,11 @@ static int ep_add(struct daemon *d, int fd, uint32_t events, uint64_t tag)
 /* Arm the timer for when something is next due; disarm if nothing is. */
 static void timer_arm(struct daemon *d)
 {
-	uint64_t next = checks_next_wakeup(d);
+	uint64_t next = checks_next_wakeup(d), cl = clients_next_deadline(d);
 	struct itimerspec its = { 0 };
+
+	if (cl && (!next || cl < next))
+		next = cl;
 
 	if (next == d->timer_armed)
 		return;
@@ -49,109 +47,6 @@ static void timer_arm(struct daemon *d)
 	}
 	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
 		d->timer_armed = next;
-}
-
-/* --- CLI connections --------------------------------------------------- */
-
-/*
- * At the connection cap, stop watching the listening socket (it would stay
- * readable and spin the loop); the next client waits in the backlog until
- * a connection closes.
- */
-static void listen_pause(struct daemon *d, bool pause)
-{
-	struct epoll_event ev = { .events = pause ? 0 : EPOLLIN,
-				  .data.u64 = TAG_LISTEN };
-
-	if (d->listen_paused == pause)
-		return;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, d->listenfd, &ev) == 0)
-		d->listen_paused = pause;
-}
-
-static void conn_close(struct daemon *d, struct cli_conn *conn)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->nr_conns; i++) {
-		if (d->conns[i] == conn) {
-			d->conns[i] = d->conns[--d->nr_conns];
-			break;
-		}
-	}
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, cli_conn_fd(conn), NULL);
-	cli_conn_free(conn);
-	listen_pause(d, false);
-}
-
-static void conn_accept(struct daemon *d)
-{
-	for (;;) {
-		struct cli_conn *conn;
-		int fd;
-
-		if (d->nr_conns >= MAX_CONNS) {
-			listen_pause(d, true);
-			return;
-		}
-		fd = accept4(d->listenfd, NULL, NULL,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		conn = cli_conn_new(fd);
-		if (!conn)
-			continue;	/* cli_conn_new closed it */
-		if (d->nr_conns == d->cap_conns) {
-			unsigned int cap = d->cap_conns ? d->cap_conns * 2 : 16;
-			struct cli_conn **c = realloc(d->conns, cap * sizeof(*c));
-
-			if (!c) {
-				cli_conn_free(conn);
-				return;
-			}
-			d->conns = c;
-			d->cap_conns = cap;
-		}
-		d->conns[d->nr_conns++] = conn;
-		if (ep_add(d, fd, EPOLLIN, (uintptr_t)conn) < 0)
-			conn_close(d, conn);
-	}
-}
-
-static void conn_event(struct daemon *d, struct cli_conn *conn,
-		       uint32_t events)
-{
-	struct epoll_event ev = { .data.u64 = (uintptr_t)conn };
-	const char *line;
-	int ret;
-
-	if (events & EPOLLOUT) {
-		ret = cli_conn_flush(conn);
-		if (ret < 0) {
-			conn_close(d, conn);
-			return;
-		}
-	}
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		while ((ret = cli_conn_read(conn, &line)) == 1) {
-			char *reply = command_run(d, line, cli_conn_uid(conn));
-
-			ret = cli_conn_reply(conn, reply ? reply :
-					     "error: out of memory\n");
-			free(reply);
-			if (ret < 0 || cli_conn_flush(conn) < 0) {
-				conn_close(d, conn);
-				return;
-			}
-		}
-		if (ret < 0 && !cli_conn_wants_write(conn)) {
-			conn_close(d, conn);
-			return;
-		}
-	}
-	/* Wait for the socket to drain before reading more requests. */
-	ev.events = cli_conn_wants_write(conn) ? EPOLLOUT : EPOLLIN;
-	epoll_ctl(d->epfd, EPOLL_CTL_MOD, cli_conn_fd(conn), &ev);
 }
 
 /* --- devices ------------------------------------------------------------- */
@@ -216,11 +111,17 @@ static void signal_event(struct daemon *d)
 int daemon_reconfigure(struct daemon *d)
 {
 	struct mp_config *conf;
+	bool missing = false;
 	unsigned int i;
 	int err;
 
 	d->reconfigure = false;
-	err = config_load(d->conf_file, &conf, NULL);
+	err = config_load(d->conf_file, &conf, &missing);
+	if (!err && missing && d->conf_file) {
+		config_free(conf);
+		mpath_log(MPATH_LOG_ERR, "reconfigure: %s: no such file", d->conf_file);
+		err = -ENOENT;
+	}
 	if (err) {
 		mpath_log(MPATH_LOG_ERR, "reconfigure: configuration not reloaded, keeping the old one");
 		return err;
@@ -253,6 +154,35 @@ int daemon_reconfigure(struct daemon *d)
 
 /* --- the loop ----------------------------------------------------------- */
 
+/*
+ * Say why the socket cannot be had. When the name is taken, say by whom:
+ * another multipathd, or anyone else who bound it first (an abstract name
+ * has no owner), which the operator will want to know.
+ */
+static void listen_failed(const char *sock, int err)
+{
+	uid_t uid;
+	pid_t pid;
+	int fd;
+
+	if (err == -EADDRINUSE) {
+		fd = cli_connect_timeout(sock, 1000);
+		if (fd >= 0 && cli_peer(fd, &pid, &uid) == 0) {
+			mpath_log(MPATH_LOG_ERR, "cannot listen on %s: it is in use by pid %d (uid %u)%s",
+				  sock, (int)pid, (unsigned int)uid,
+				  uid == 0 ? "; is another multipathd running?" :
+				  ", not root: someone took the daemon's name");
+			close(fd);
+			return;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	mpath_log(MPATH_LOG_ERR, "cannot listen on %s: %s%s", sock,
+		  strerror(-err), err == -EADDRINUSE ?
+		  " (is another multipathd running?)" : "");
+}
+
 static int daemon_setup(struct daemon *d)
 {
 	const char *sock = getenv("MULTIPATH_SOCKET_NAME");
@@ -277,8 +207,7 @@ static int daemon_setup(struct daemon *d)
 		sock = config_socket_name(d->conf);
 	d->listenfd = cli_listen(sock);
 	if (d->listenfd < 0) {
-		mpath_log(MPATH_LOG_ERR, "cannot listen on %s: %s (is another multipathd running?)",
-			  sock, strerror(-d->listenfd));
+		listen_failed(sock, d->listenfd);
 		return d->listenfd;
 	}
 	d->evfd = checker_event_fd();
@@ -313,9 +242,7 @@ static int daemon_setup(struct daemon *d)
 
 static void daemon_teardown(struct daemon *d)
 {
-	while (d->nr_conns)
-		conn_close(d, d->conns[d->nr_conns - 1]);
-	free(d->conns);
+	clients_close_all(d);
 	/* Hung checks are orphaned to the library; nothing here waits. */
 	paths_free(d);
 	cleanup_checkers();
@@ -342,6 +269,7 @@ static void dispatch(struct daemon *d, struct epoll_event *ev, bool *collect)
 			mpath_log(MPATH_LOG_DEBUG, "timerfd: %s", strerror(errno));
 		d->timer_armed = 0;
 		*collect = true;
+		clients_expire(d);
 		break;
 	case TAG_EVENTS:
 		/* Read first: completions after this re-arm it (executor.c). */
@@ -353,14 +281,13 @@ static void dispatch(struct daemon *d, struct epoll_event *ev, bool *collect)
 		signal_event(d);
 		break;
 	case TAG_LISTEN:
-		conn_accept(d);
+		clients_accept(d);
 		break;
 	case TAG_UDEV:
 		udev_event(d);
 		break;
 	default:
-		conn_event(d, (struct cli_conn *)(uintptr_t)ev->data.u64,
-			   ev->events);
+		clients_event(d, ev->data.ptr, ev->events);
 		break;
 	}
 }

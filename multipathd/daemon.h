@@ -13,6 +13,7 @@
 
 #include "libmultipath.h"
 #include "cli.h"
+#include "clients.h"
 #include "config.h"
 #include "discovery.h"
 #include "dm.h"
@@ -40,6 +41,12 @@ struct path {
 	bool detaching;			/* being detached: release at next sweep */
 };
 
+/*
+ * epoll tags of the loop's fixed sources; a client's events carry its
+ * struct client pointer instead (never this small).
+ */
+enum { TAG_TIMER = 1, TAG_SIGNAL, TAG_LISTEN, TAG_EVENTS, TAG_UDEV, TAG_MAX };
+
 struct daemon {
 	struct mp_config *conf;
 	const char *conf_file;		/* NULL: the default */
@@ -56,9 +63,13 @@ struct daemon {
 	unsigned int nr_maps, cap_maps;
 	struct map_ctx *ctx_retired;	/* slots of gone maps (maps.h) */
 
-	struct cli_conn **conns;	/* open CLI connections */
-	unsigned int nr_conns, cap_conns;
-	bool listen_paused;		/* at the connection cap */
+	struct client **clients;	/* open CLI connections (clients.c) */
+	unsigned int nr_clients, cap_clients;
+	size_t client_output;		/* reply bytes non-root clients hold */
+	bool listen_paused;		/* accepting paused (out of fds) */
+	bool accept_starved;		/* that was logged */
+	uint64_t accept_resume_at;	/* when to try again */
+	uint64_t accept_backoff;	/* ns, doubles while it fails */
 
 	struct path **pending;		/* the paths with a check in flight; */
 	unsigned int nr_pending;	/* as many slots as cap_paths */

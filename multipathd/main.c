@@ -211,12 +211,38 @@ static int supervise(struct daemon *d, int pidfd)
 	return exit_status;
 }
 
+/*
+ * The client mode. It needs only the socket's name, so a configuration it
+ * cannot read (an admin mid-edit, a mode-0600 file) costs a warning, not
+ * the command: $MULTIPATH_SOCKET_NAME or the default name is used then.
+ */
+static int client(struct daemon *d, int argc, char **argv, bool interactive)
+{
+	const char *sock = getenv("MULTIPATH_SOCKET_NAME");
+	int err;
+
+	if (sock && *sock)
+		return cli_client_main(sock, argc, argv, interactive);
+	/* config_load() has said what is wrong with the file. */
+	err = config_load(d->conf_file, &d->conf, NULL);
+	if (err) {
+		fprintf(stderr, "multipathd: warning: configuration not usable; trying the default socket %s\n",
+			DEFAULT_SOCKET_NAME);
+		return cli_client_main(DEFAULT_SOCKET_NAME, argc, argv,
+				       interactive);
+	}
+	err = cli_client_main(config_socket_name(d->conf), argc, argv,
+			      interactive);
+	config_free(d->conf);
+	d->conf = NULL;
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = { 0 };
 	int verbosity = -1, opt, err, pidfd = -1;
-	bool interactive = false;
-	const char *sock;
+	bool interactive = false, missing = false;
 
 	while ((opt = getopt(argc, argv, "+dv:c:kh")) != -1) {
 		switch (opt) {
@@ -224,11 +250,12 @@ int main(int argc, char **argv)
 			d.foreground = true;
 			break;
 		case 'v':
-			verbosity = atoi(optarg);
-			if (verbosity < 0 || verbosity > 6) {
+			/* One digit: atoi() would take "abc" for 0. */
+			if (optarg[0] < '0' || optarg[0] > '6' || optarg[1]) {
 				fprintf(stderr, "multipathd: -v %s: use 0 to 6\n", optarg);
 				return 1;
 			}
+			verbosity = optarg[0] - '0';
 			break;
 		case 'c':
 			d.conf_file = optarg;
@@ -247,20 +274,19 @@ int main(int argc, char **argv)
 
 	mpath_log_set_handler(log_stderr, NULL);
 	mpath_log_set_level(MPATH_LOG_WARNING);
-	err = config_load(d.conf_file, &d.conf, NULL);
+	if (interactive || optind < argc)
+		return client(&d, argc - optind, argv + optind, interactive);
+	err = config_load(d.conf_file, &d.conf, &missing);
+	if (!err && missing && d.conf_file) {
+		/* Named on the command line: a typo must not mean defaults. */
+		fprintf(stderr, "multipathd: -c %s: no such file\n", d.conf_file);
+		config_free(d.conf);
+		return 1;
+	}
 	if (err) {
 		fprintf(stderr, "multipathd: cannot use the configuration %s\n",
 			d.conf_file ? d.conf_file : DEFAULT_CONFIG_FILE);
 		return 1;
-	}
-	if (interactive || optind < argc) {
-		sock = getenv("MULTIPATH_SOCKET_NAME");
-		if (!sock || !*sock)
-			sock = config_socket_name(d.conf);
-		err = cli_client_main(sock, argc - optind, argv + optind,
-				      interactive);
-		config_free(d.conf);
-		return err;
 	}
 
 	mpath_log_set_level(level_of_verbosity(verbosity >= 0 ? verbosity :

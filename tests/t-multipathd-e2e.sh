@@ -13,7 +13,8 @@
 #   c. a loop device detached (losetup -d) while its check hangs: the
 #      daemon survives, lets the device go once the read returns (it
 #      disappears from show paths) and the kernel really detaches it
-#   d. fail path / reinstate path; errors for an unknown path or command
+#   d. fail path / reinstate path, by name and by MAJ:MIN; errors for an
+#      unknown path or command
 #   e. a non-root client may show but not fail a path
 #   f. reconfigure and SIGHUP keep the paths; show config shows the config
 #   h. clients that connect and send nothing, and many at once, stall
@@ -420,6 +421,17 @@ grep "failed by operator" <<<"$r" >/dev/null && fail "d: still failed after rein
 snap
 pf "$d0" operator_failed && [ "$REPLY" = false ] || fail "d: operator_failed is '$REPLY' after reinstate"
 ok "d. reinstate path $d0: cleared"
+pf "$d0" dev_t
+dt=$REPLY
+r=$(mpd fail path "$dt")
+[ "$r" = ok ] || fail "d: fail path $dt answered: $r"
+snap
+pf "$d0" operator_failed && [ "$REPLY" = true ] || fail "d: operator_failed is '$REPLY' after fail path $dt"
+r=$(mpd reinstate path "$dt")
+snap
+pf "$d0" operator_failed && [ "$r" = ok ] && [ "$REPLY" = false ] ||
+	fail "d: reinstate path $dt answered '$r', operator_failed '$REPLY'"
+ok "d. fail path / reinstate path $dt: $d0 by its device number"
 r=$(mpd fail path nosuchdev9)
 [[ $r == "error: no path"* ]] || fail "d: fail path of an unknown device answered: $r"
 ok "d. fail path nosuchdev9: '$r'"

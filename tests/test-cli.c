@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio_ext.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "test-util.h"
@@ -701,23 +702,26 @@ static void bad_socket_names_are_refused(void **state)
 struct server {
 	int lfd;
 	bool hang_up;		/* close after the first request, no reply */
+	const char *reply;	/* this reply to every request, if set */
 	pthread_t thread;
 	int nreq;
 	char reqs[8][64];
 };
 
-static void *server_main(void *arg)
+/*
+ * Serve one connection until the client closes it: false when the server
+ * should stop (hang_up, or the connection failed to start).
+ */
+static bool server_conn(struct server *s, int fd)
 {
-	struct server *s = arg;
-	struct cli_conn *conn;
+	struct cli_conn *conn = cli_conn_new(fd);
 	struct pollfd pfd;
 	const char *line;
 	char reply[128];
 	int r;
 
-	conn = cli_conn_new(accept_one(s->lfd));
 	if (!conn)
-		return NULL;
+		return false;
 	pfd.fd = cli_conn_fd(conn);
 	for (;;) {
 		pfd.events = cli_conn_wants_write(conn) ? POLLOUT : POLLIN;
@@ -735,14 +739,31 @@ static void *server_main(void *arg)
 			continue;
 		if (s->nreq < 8)
 			snprintf(s->reqs[s->nreq++], sizeof(s->reqs[0]), "%s", line);
-		if (s->hang_up)
-			break;
+		if (s->hang_up) {
+			cli_conn_free(conn);
+			return false;
+		}
 		/* "bad ..." is refused, as the daemon refuses bad commands. */
 		snprintf(reply, sizeof(reply), "%s: %s",
 			 strncmp(line, "bad", 3) ? "reply" : "error", line);
-		cli_conn_reply(conn, reply);
+		cli_conn_reply(conn, s->reply ? s->reply : reply);
 	}
 	cli_conn_free(conn);
+	return true;
+}
+
+/* Connections one after the other, until none comes for a second. */
+static void *server_main(void *arg)
+{
+	struct server *s = arg;
+	struct pollfd pfd = { .fd = s->lfd, .events = POLLIN };
+	int fd;
+
+	while (poll(&pfd, 1, s->nreq ? 1000 : 5000) == 1) {
+		fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 || !server_conn(s, fd))
+			break;
+	}
 	return NULL;
 }
 
@@ -970,6 +991,138 @@ static void interactive_with_a_command_runs_just_that(void **state)
 	assert_string_equal(out.buf, "reply: reconfigure\n");
 }
 
+static void client_shows_control_characters_as_question_marks(void **state)
+{
+	char *argv[] = { "show", "paths", NULL };
+	struct capture out;
+	struct server s;
+	const char *name = server_start(&s, false);
+
+	/* A title change, a bell, a C1 CSI, DEL; tab, newline and UTF-8 pass. */
+	s.reply = "a\x1b]0;owned\x07" "b\tc\xc2\x9b" "2Jd\x7f\xc3\xa9\n";
+	capture_begin(&out, STDOUT_FILENO);
+	assert_int_equal(cli_client_main(name, 2, argv, false), 0);
+	capture_end(&out);
+	server_stop(&s);
+	assert_string_equal(out.buf, "a?]0;owned?b\tc?2Jd?\xc3\xa9\n");
+}
+
+static void interactive_exits_1_when_a_command_was_refused(void **state)
+{
+	const char input[] = "show paths\nbad command\nshow status\n";
+	struct capture out;
+	struct server s;
+	const char *name = server_start(&s, false);
+	int p[2], saved_in, ret;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(write(p[1], input, sizeof(input) - 1), (ssize_t)sizeof(input) - 1);
+	close(p[1]);
+	saved_in = dup(STDIN_FILENO);
+	dup2(p[0], STDIN_FILENO);
+	close(p[0]);
+	capture_begin(&out, STDOUT_FILENO);
+	ret = cli_client_main(name, 0, NULL, true);
+	capture_end(&out);
+	__fpurge(stdin);
+	clearerr(stdin);
+	dup2(saved_in, STDIN_FILENO);
+	close(saved_in);
+	server_stop(&s);
+	assert_int_equal(s.nreq, 3);	/* it went on after the refusal */
+	assert_int_equal(ret, 1);
+}
+
+/*
+ * Someone else holds the name (a user who bound it before the daemon
+ * started): root's client sends nothing to it and says who it is.
+ */
+static void client_refuses_a_socket_not_held_by_root(void **state)
+{
+	char *argv[] = { "shutdown", NULL };
+	const char *name = unique_name();
+	int sync[2], lfd, status, ret;
+	struct capture err;
+	char c;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(pipe(sync), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The impostor: nobody, listening, reading one request. */
+		struct pollfd pfd;
+		char buf[64];
+		int fd, n = 0;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		lfd = cli_listen(name);
+		if (lfd < 0)
+			_exit(3);
+		c = 'r';
+		if (write(sync[1], &c, 1) != 1)
+			_exit(4);
+		pfd = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		if (poll(&pfd, 1, 5000) != 1)
+			_exit(5);
+		fd = accept(lfd, NULL, NULL);
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		if (poll(&pfd, 1, 1000) == 1)
+			n = read(fd, buf, sizeof(buf));
+		/* Exit status: how many bytes the client sent it. */
+		_exit(n > 0 ? 10 : 0);
+	}
+	close(sync[1]);
+	assert_int_equal(read(sync[0], &c, 1), 1);
+	close(sync[0]);
+	capture_begin(&err, STDERR_FILENO);
+	ret = cli_client_main(name, 1, argv, false);
+	capture_end(&err);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(ret, 1);
+	assert_non_null(strstr(err.buf, "refusing to talk to"));
+	assert_non_null(strstr(err.buf, "of uid 65534, not by root's multipathd"));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);	/* it got nothing */
+}
+
+/* A daemon that never accepts, its backlog full: connect() gives up. */
+static void connect_gives_up_when_the_backlog_stays_full(void **state)
+{
+	const char *name = unique_name();
+	struct sockaddr_un sun;
+	socklen_t len;
+	int lfd, fds[8], n = 0, fd;
+	double t0;
+
+	assert_int_equal(cli_addr(name, &sun, &len), 0);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, len), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	/* Fill the backlog. */
+	while (n < 8) {
+		fds[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (connect(fds[n], (struct sockaddr *)&sun, len) < 0) {
+			close(fds[n]);
+			break;
+		}
+		n++;
+	}
+	assert_true(n >= 1);
+	t0 = test_now();
+	fd = cli_connect_timeout(name, 300);
+	assert_int_equal(fd, -ETIMEDOUT);
+	assert_true(test_now() - t0 >= 0.29);
+	assert_true(test_now() - t0 < 3);
+	while (n--)
+		close(fds[n]);
+	close(lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1002,6 +1155,10 @@ int main(void)
 		cmocka_unit_test(interactive_prompt_runs_commands_until_quit),
 		cmocka_unit_test(interactive_ends_at_eof),
 		cmocka_unit_test(interactive_with_a_command_runs_just_that),
+		cmocka_unit_test(client_shows_control_characters_as_question_marks),
+		cmocka_unit_test(interactive_exits_1_when_a_command_was_refused),
+		cmocka_unit_test(client_refuses_a_socket_not_held_by_root),
+		cmocka_unit_test(connect_gives_up_when_the_backlog_stays_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

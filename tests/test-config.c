@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "test-util.h"
@@ -131,7 +133,69 @@ static void file_is_read_and_unreadable_one_fails(void **state)
 	/* A directory cannot be read: an error, not the defaults. */
 	assert_true(config_load("/tmp", &conf, &missing) < 0);
 	assert_ptr_equal(conf, untouched);
-	assert_non_null(strstr(test_log.last, "/tmp: cannot read"));
+	assert_non_null(strstr(test_log.last, "/tmp: cannot use: not a regular file"));
+}
+
+/*
+ * A FIFO would block open() until a writer comes (start-up, the client,
+ * a running daemon's reconfigure): refused at once instead. The open runs
+ * in a child so that a regression hangs the child, not the test.
+ */
+static void a_fifo_is_refused_without_blocking(void **state)
+{
+	char dir[] = "/tmp/test-config-fifo.XXXXXX", path[64];
+	struct mp_config *conf = NULL;
+	int status, rc;
+	double t0;
+	pid_t pid;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/multipath.conf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	t0 = test_now();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(5);
+		rc = config_load(path, &conf, NULL);
+		_exit(rc == -EINVAL && strstr(test_log.last, "not a regular file") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	rmdir(dir);
+	assert_true(WIFEXITED(status));		/* not killed by the alarm */
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(test_now() - t0 < 3);
+}
+
+/*
+ * A device entry whose vendor or product is refused is dropped whole, with
+ * one warning that says so: kept without it, it would match any vendor.
+ */
+static void a_device_with_a_bad_pattern_is_dropped_with_one_warning(void **state)
+{
+	const char *text =
+		"devices {\n"
+		"\tdevice { vendor \"(\" product \"X\" path_checker rdac }\n"
+		"}\n"
+		"blacklist {\n"
+		"\tdevice { vendor \"ACME\" product \"[\" }\n"
+		"}\n";
+	struct mp_config *conf = NULL;
+	struct path_settings set;
+
+	test_log_start();
+	assert_int_equal(config_parse(text, strlen(text), "t.conf", &conf), 0);
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 2);
+	assert_non_null(strstr(test_log.all, "t.conf:2: vendor \"(\": invalid regular expression"));
+	assert_non_null(strstr(test_log.all, "; the device entry is ignored"));
+	assert_null(strstr(test_log.all, "without vendor or product"));
+	/* Not kept as "product X, any vendor". */
+	config_path_settings(conf, "OTHER", "X", true, &set);
+	assert_string_not_equal(set.checker, "rdac");
+	/* Not kept as "vendor ACME, any product". */
+	assert_false(config_blacklisted(conf, "sdb", "ACME", "DISK"));
+	config_free(conf);
 }
 
 static void every_global_keyword_and_alias(void **state)
@@ -660,6 +724,8 @@ int main(void)
 		T(builtin_defaults_without_a_file),
 		T(missing_file_means_defaults),
 		T(file_is_read_and_unreadable_one_fails),
+		T(a_fifo_is_refused_without_blocking),
+		T(a_device_with_a_bad_pattern_is_dropped_with_one_warning),
 		T(every_global_keyword_and_alias),
 		T(settings_come_from_overrides_then_device_then_defaults),
 		T(syntax_errors_fail_with_file_and_line),
