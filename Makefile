@@ -8,6 +8,8 @@
 #   make test             the whole test suite (tests/run-tests.sh)
 #   make test-asan        the suite built with ASan + UBSan
 #   make test-tsan        the suite built with TSan
+#   make test-kernel      the real-kernel tier: multipathd, its checkers and
+#                         dm-multipath on scsi_debug paths in a QEMU guest
 #   make valgrind         the suite under valgrind
 #   make bench            benchmarks; writes bench/REPORT.md
 #   make fuzz             libFuzzer targets (tests/fuzz), FUZZ_SECONDS each
@@ -115,7 +117,7 @@ test_link = $(if $(call wrap_flags,$(1)),\
 
 # FORCE is a prerequisite only, to re-check the stamp on every run.
 .PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run demo \
-	install uninstall clean
+	install uninstall clean test-kernel
 .DELETE_ON_ERROR:
 
 all: lib checkers $(MPATHD_BIN) test-helpers
@@ -339,3 +341,18 @@ clean:
 	      $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS) \
 	      $(BENCH_PLUGINS) $(BENCH_BINS) $(O)/bench/synthetic-paths.o
 	rm -rf build
+
+# --- the real-kernel tier --------------------------------------------------------------
+#
+# multipathd, the checker plugins and tests/load-plugin from $(O) against a
+# real SCSI layer and device-mapper: Debian's kernel (downloaded once into
+# /var/cache/libmultipath-kernel-tier, or MPATH_KERNEL_CACHE) booted under
+# QEMU with an initramfs built from the tree, scsi_debug paths under a
+# dm-multipath map (tests/kernel/run-guest.sh). Needs qemu-system-x86,
+# busybox-static, sg3-utils, cpio, kmod and dmsetup (scripts/install-deps.sh),
+# and root for the default cache. About a minute under TCG. Exit status 77
+# is a skip, with the reason printed (no QEMU, no kernel to be had, QEMU
+# unable to start a guest here): not a failure here. Under CI=true only the
+# last is a skip; a missing QEMU or kernel fails the run.
+test-kernel: all
+	O=$(O) tests/kernel/run-guest.sh || [ $$? -eq 77 ]

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Installs the Debian packages the project needs to build, test and benchmark
-# (gnuplot-nox draws the benchmark report's plot).
+# (gnuplot-nox draws the benchmark report's plot), and to run the
+# real-kernel tier (make test-kernel).
 # Used by the README's two commands and by .ci/run; does nothing when
 # everything is already there, so it is cheap to call before every build.
 set -euo pipefail
@@ -14,6 +15,14 @@ PKGS=(
 	valgrind binutils
 	clang libclang-rt-dev
 	gnuplot-nox
+	# The real-kernel tier (make test-kernel, tests/kernel/): QEMU boots
+	# Debian's kernel (fetched with apt-get download, unpacked with
+	# dpkg-deb, its modules.dep made with kmod's depmod) from an initramfs
+	# made with cpio, holding busybox-static as the guest's shell and
+	# tools, dmsetup for the dm-multipath maps, sg3-utils' sg_start and
+	# sg_reset for SCSI faults, xz-utils for kernels with compressed
+	# modules. busybox-static replaces the dynamic busybox package.
+	qemu-system-x86 busybox-static sg3-utils cpio kmod dmsetup xz-utils
 )
 
 missing=()
