@@ -61,6 +61,7 @@ if setup; then
 	run_scenario e "map reloaded without a path, then with it again" scen_e map
 	run_scenario f "map removed while monitored, then created again" scen_f map
 	run_scenario g "a SCSI device deleted while its check runs; rescan" scen_g map
+	run_scenario i "the operator's fail holds; a path failed again at once is held off" scen_i map
 	run_scenario h "shutdown with a hung check" scen_h map
 fi
 stop_daemon

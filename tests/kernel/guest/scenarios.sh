@@ -301,6 +301,63 @@ scen_e() {
 	note "$(target $ELAPSED 2)"
 }
 
+# --- i ----------------------------------------------------------------------------
+
+# log_since N PATTERN: the first line after line N of the daemon's log
+# that contains PATTERN, in REPLY; fails if there is none.
+log_since() {
+	REPLY=$(tail -n +$(($1 + 1)) "$LOG" | grep -m1 -F -- "$2")
+	[ -n "$REPLY" ]
+}
+
+# The operator's fail holds against another tool; a path the kernel fails
+# again right after its reinstatement is held off. "dmsetup message" plays
+# the other tool, and the kernel (it is the kernel that changes the
+# path's state either way, and multipathd learns of it from its event).
+scen_i() {
+	local n0 r t_hold
+
+	n0=$(wc -l <"$LOG")
+	T0=$(now_ms)
+	r=$(mpd fail path "$B_DEV")
+	[ "$r" = ok ] || { fail "fail path $B_DEV answered: $r"; return 1; }
+	expect "dm_is $B_DEVT F && path_is $B_DEV operator_failed true && path_is $B_DEV dm_state failed" 5 \
+		"fail path $B_DEV: F in the map, operator_failed" || return 1
+	log_since "$n0" "$B_DEV: failed in map $MAP: failed by the operator" &&
+		pass "log: ${REPLY#* }" || { fail "no 'failed by the operator' line"; return 1; }
+
+	# Someone else reinstates it: the operator said failed, so it is again.
+	T0=$(now_ms)
+	dmsetup message "$MAP" 0 reinstate_path "$B_DEVT" ||
+		{ fail "dmsetup message reinstate_path"; return 1; }
+	expect "log_since $n0 '$B_DEV: reinstated in map $MAP, not by multipathd' && dm_is $B_DEVT F" 5 \
+		"reinstated by another tool: multipathd fails it again (the operator's fail holds)" || return 1
+	T0=$(now_ms)
+	r=$(mpd reinstate path "$B_DEV")
+	[ "$r" = ok ] || { fail "reinstate path $B_DEV answered: $r"; return 1; }
+	expect "dm_is $B_DEVT A && path_is $B_DEV operator_failed false && path_is $B_DEV dm_state active" 5 \
+		"reinstate path $B_DEV: A in the map" || return 1
+	log_since "$n0" "$B_DEV: reinstated in map $MAP: failed by the operator, checker up" &&
+		pass "log: ${REPLY#* }" || { fail "no 'reinstated ... failed by the operator' line"; return 1; }
+
+	# Failed by the kernel moments after that reinstatement: a flap, held
+	# off polling_interval << 1 = 2 s (at most max_polling_interval, 2 s),
+	# then reinstated, the log saying who had failed it.
+	n0=$(wc -l <"$LOG")
+	T0=$(now_ms)
+	dmsetup message "$MAP" 0 fail_path "$B_DEVT" || { fail "dmsetup message fail_path"; return 1; }
+	expect "log_since $n0 '$B_DEV: failed again in map $MAP by the kernel'" 5 \
+		"failed again right after its reinstatement: flapping noticed" || return 1
+	pass "log: ${REPLY#* }"
+	T0=$(now_ms)
+	expect "dm_is $B_DEVT A" 10 "reinstated once the hold-off passed" || return 1
+	t_hold=$ELAPSED
+	((t_hold >= 1500)) && pass "it stayed failed $(secs $t_hold) s (hold-off 2 s)" ||
+		{ fail "reinstated after $(secs $t_hold) s, within the 2 s hold-off"; return 1; }
+	log_since "$n0" "$B_DEV: reinstated in map $MAP: failed by the kernel, checker up" &&
+		pass "log: ${REPLY#* }" || { fail "no 'failed by the kernel, checker up' line"; return 1; }
+}
+
 # --- f ----------------------------------------------------------------------------
 
 scen_f() {
