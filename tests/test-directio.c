@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "test-util.h"
@@ -534,6 +535,58 @@ static void test_no_o_direct_is_wild(void **state)
 	close(fd);
 }
 
+/*
+ * The daemon out of descriptors (the lowest free one made the limit): the
+ * reopen fails with EMFILE, and the path is not judged: never down, which
+ * would fail a healthy path in its map. Logged once, not per check.
+ */
+static void test_out_of_fds_is_not_a_path_failure(void **state)
+{
+	struct rlimit rl;
+	struct checker c;
+	int lowest, st[3], i;
+	char path[64];
+	rlim_t old;
+
+	dc_init(&c, false);
+	c.fd = file_fd;
+	test_log_start();
+	lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	old = rl.rlim_cur;
+	rl.rlim_cur = lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", file_fd);
+	lowest = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (lowest >= 0 || errno != EMFILE) {
+		/* valgrind keeps the limit to itself: nothing to test. */
+		if (lowest >= 0)
+			close(lowest);
+		rl.rlim_cur = old;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		libcheck_free(&c);
+		skip();
+	}
+	for (i = 0; i < 3; i++)
+		st[i] = libcheck_check(&c);
+	rl.rlim_cur = old;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(st[i], PATH_WILD);
+	assert_int_equal(c.msgid, MSG_NO_FDS);
+	assert_int_equal(fake.submits, 0);
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 1);
+	assert_non_null(strstr(test_log.all, "Too many open files"));
+	/* Descriptors free again: checked as usual, and said so. */
+	fake.complete_at_submit = true;
+	st[0] = libcheck_check(&c);
+	assert_true(st[0] == PATH_UP || st[0] == PATH_PENDING);
+	assert_non_null(strstr(test_log.all, "devices can be opened again"));
+	libcheck_free(&c);
+}
+
 /* A new c->fd (the path was reopened) is reopened with O_DIRECT too. */
 static void test_new_fd_is_reopened(void **state)
 {
@@ -944,6 +997,7 @@ int main(void)
 		T(test_read_error_is_down_with_reason),
 		T(test_no_fd_is_wild),
 		T(test_no_o_direct_is_wild),
+		T(test_out_of_fds_is_not_a_path_failure),
 		T(test_new_fd_is_reopened),
 		T(test_timeout_then_still_hung),
 		T(test_timeout_cancelled),

@@ -20,8 +20,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <scsi/sg.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
+#include "test-util.h"
 #include "../libmultipath/checkers/readsector0.c"
 #include "msgtable-check.h"
 
@@ -393,12 +395,83 @@ static void rs0_direct_reopen_fails(void **state)
 			    "cannot reopen the device for direct I/O");
 }
 
+/* The lowest free descriptor becomes the limit: the next open() fails. */
+static rlim_t fds_exhaust(void)
+{
+	struct rlimit rl;
+	rlim_t old;
+	int lowest = dup(0);
+
+	assert_true(lowest >= 0);
+	close(lowest);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	old = rl.rlim_cur;
+	rl.rlim_cur = lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	return old;
+}
+
+/* Does the checker's open() fail with EMFILE now? (Not under valgrind.) */
+static bool fds_exhausted(int of)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", of);
+	fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EMFILE;
+}
+
+static void fds_restore(rlim_t old)
+{
+	struct rlimit rl;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = old;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+/*
+ * The daemon out of descriptors: the path is not judged (never down, which
+ * would fail a healthy path in its map), and that is logged once.
+ */
+static void rs0_out_of_fds_is_not_a_path_failure(void **state)
+{
+	struct checker c;
+	int fd = open("/dev/null", O_RDONLY), i, state_seen[2];
+	rlim_t old;
+
+	assert_true(fd >= 0);
+	test_log_start();
+	old = fds_exhaust();
+	if (!fds_exhausted(fd)) {
+		fds_restore(old);
+		close(fd);
+		skip();		/* valgrind keeps the limit to itself */
+	}
+	for (i = 0; i < 2; i++)
+		state_seen[i] = run_check(fd, 5, &no_sg, 1, 512, &c);
+	fds_restore(old);
+	close(fd);
+	assert_int_equal(state_seen[0], PATH_WILD);
+	assert_int_equal(state_seen[1], PATH_WILD);
+	assert_string_equal(msg_text(&c),
+			    "not checked: the daemon is out of file descriptors or memory (not the path's fault)");
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 1);
+	assert_non_null(strstr(test_log.all, "Too many open files"));
+}
+
 static void rs0_msgtable_is_well_formed(void **state)
 {
 	ASSERT_MSGTABLE_WELL_FORMED(libcheck_msgtable);
 	/* An entry for every message id, the last one included. */
 	assert_int_equal(sizeof(libcheck_msgtable) / sizeof(libcheck_msgtable[0]),
-			 MSG_RS0_NO_MEMORY - CHECKER_FIRST_MSGID + 2);
+			 MSG_RS0_NO_FDS - CHECKER_FIRST_MSGID + 2);
 }
 
 int main(void)
@@ -407,6 +480,7 @@ int main(void)
 		cmocka_unit_test(rs0_table),
 		cmocka_unit_test(rs0_default_timeout_is_30s),
 		cmocka_unit_test(rs0_direct_read_of_a_healthy_device),
+		cmocka_unit_test(rs0_out_of_fds_is_not_a_path_failure),
 		cmocka_unit_test(rs0_direct_read_when_sg_io_is_einval),
 		cmocka_unit_test(rs0_direct_read_short),
 		cmocka_unit_test(rs0_direct_read_fails),

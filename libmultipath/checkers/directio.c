@@ -81,6 +81,7 @@ enum {
 	MSG_ENOMEM,
 	MSG_ECANCELED,
 	MSG_EOTHER,
+	MSG_NO_FDS,
 };
 
 #define M(id) [(id) - CHECKER_FIRST_MSGID]
@@ -109,6 +110,7 @@ const char *libcheck_msgtable[] = {
 	M(MSG_ENOMEM) = "direct read failed: out of kernel resources (ENOMEM)",
 	M(MSG_ECANCELED) = "direct read was cancelled (ECANCELED)",
 	M(MSG_EOTHER) = "direct read failed with an unexpected error (error in the log)",
+	M(MSG_NO_FDS) = "not checked: the daemon is out of file descriptors or memory (not the path's fault)",
 	NULL,
 };
 #undef M
@@ -503,6 +505,9 @@ static int dio_result(struct checker *c, struct dio_ctx *ct, bool reap)
 	return ct->state;
 }
 
+/* Opens fail for want of descriptors: logged once until one works. */
+static bool dio_starved;
+
 /*
  * Reopen c->fd with O_DIRECT (again if c->fd changed) and size the read:
  * one logical block, from BLKBSZGET. Checker thread, nothing in flight.
@@ -530,8 +535,22 @@ static int dio_open(struct checker *c, struct dio_ctx *ct)
 			return dio_set(c, ct, PATH_WILD, MSG_NO_DIRECT);
 		if (err == ENXIO || err == ENODEV)
 			return dio_set(c, ct, PATH_DOWN, MSG_OPEN_GONE);
+		/*
+		 * The daemon's own shortage says nothing about the path:
+		 * never down for it (which would fail a healthy path in its
+		 * map), and said once, not per path per check.
+		 */
+		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+			if (!__atomic_exchange_n(&dio_starved, true,
+						 __ATOMIC_RELAXED))
+				mpath_log(MPATH_LOG_WARNING, "directio: cannot open devices: %s; paths are not judged until descriptors are free",
+					  strerror(err));
+			return dio_set(c, ct, PATH_WILD, MSG_NO_FDS);
+		}
 		return dio_set(c, ct, PATH_DOWN, MSG_OPEN_FAILED);
 	}
+	if (__atomic_exchange_n(&dio_starved, false, __ATOMIC_RELAXED))
+		mpath_log(MPATH_LOG_NOTICE, "directio: devices can be opened again");
 	/* Not a power of two, or no answer (not a block device): 4096. */
 	if (ioctl(fd, BLKBSZGET, &bsz) < 0 || bsz < DIO_MIN_BLOCK ||
 	    (bsz & (bsz - 1)))

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/fs.h>
@@ -51,6 +52,7 @@ enum {
 	MSG_RS0_READ_FAILED,
 	MSG_RS0_SHORT_READ,
 	MSG_RS0_NO_MEMORY,
+	MSG_RS0_NO_FDS,
 };
 
 #define MSG(id)	[(id) - CHECKER_FIRST_MSGID]
@@ -70,6 +72,7 @@ const char *libcheck_msgtable[] = {
 	MSG(MSG_RS0_READ_FAILED) = "direct read of block 0 failed",
 	MSG(MSG_RS0_SHORT_READ) = "direct read of block 0 returned too few bytes",
 	MSG(MSG_RS0_NO_MEMORY) = "out of memory for the read buffer",
+	MSG(MSG_RS0_NO_FDS) = "not checked: the daemon is out of file descriptors or memory (not the path's fault)",
 	NULL,
 };
 
@@ -101,6 +104,9 @@ static size_t rs0_block_size(int fd)
 	return bs;
 }
 
+/* Opens fail for want of descriptors: logged once until one works. */
+static bool rs0_starved;
+
 /*
  * O_DIRECT read of block 0 through a second open file: the path's fd was
  * opened without O_DIRECT, and setting it with fcntl() would change the
@@ -120,10 +126,26 @@ static int rs0_direct_read(struct checker *c, void *buf, size_t bs)
 		mpath_log(MPATH_LOG_DEBUG, "readsector0: open %s: errno %d",
 			  path, err);
 		/* EINVAL: the file system or driver refuses O_DIRECT. */
-		c->msgid = err == EINVAL ? MSG_RS0_NO_DIRECT_IO :
-					   MSG_RS0_OPEN_FAILED;
-		return err == EINVAL ? PATH_WILD : PATH_DOWN;
+		if (err == EINVAL) {
+			c->msgid = MSG_RS0_NO_DIRECT_IO;
+			return PATH_WILD;
+		}
+		/*
+		 * The daemon's own shortage says nothing about the path:
+		 * not down (that would fail it in its map), said once.
+		 */
+		if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+			if (!__atomic_exchange_n(&rs0_starved, true,
+						 __ATOMIC_RELAXED))
+				mpath_log(MPATH_LOG_WARNING, "readsector0: cannot open devices: %s; paths are not judged until descriptors are free",
+					  strerror(err));
+			c->msgid = MSG_RS0_NO_FDS;
+			return PATH_WILD;
+		}
+		c->msgid = MSG_RS0_OPEN_FAILED;
+		return PATH_DOWN;
 	}
+	__atomic_store_n(&rs0_starved, false, __ATOMIC_RELAXED);
 	n = pread(fd, buf, bs, 0);
 	err = errno;
 	close(fd);
