@@ -55,6 +55,9 @@ HOSTILE=$OABS/tests/hostile-client
 
 NPATHS=8000
 INTERVAL=2
+# In the ASan build, freed memory waits in a quarantine (256 MiB by
+# default) and would pass for growth: keep it small.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
 export MULTIPATH_SOCKET_NAME=@mpd-hostile-$$
 users=(mpdh$$i mpdh$$h mpdh$$s mpdh$$n)	# one per kind of client
 tmp=$(mktemp -d /tmp/mpd-hostile.XXXXXX) || { echo "FAIL: mktemp"; exit 1; }
@@ -191,12 +194,12 @@ hostile_pids=()
 
 # c. and d. what each kind of client saw.
 for m in idle half slow noread; do
-	read -r _ conn _ refused _ closed _ first _ last _ open1 <"$tmp/$m.out" ||
+	read -r _ conn _ refused _ closed _ first _ last _ kept <"$tmp/$m.out" ||
 		fail "c: no report from the $m clients: $(cat "$tmp/$m.out")"
 	echo "      $m: $(cat "$tmp/$m.out")"
-	(( open1 <= 16 )) || fail "c: $m: $open1 connections of one user open after 1 s (cap 16)"
-	(( open1 > 0 )) || fail "c: $m: no connection was kept: nothing was tested"
-	(( closed == open1 )) || fail "d: $m: $closed of $open1 kept connections closed by the daemon within $HOLD s"
+	(( kept <= 16 )) || fail "c: $m: $kept connections of one user were kept (cap 16)"
+	(( kept > 0 )) || fail "c: $m: no connection was kept: nothing was tested"
+	(( closed == kept )) || fail "d: $m: $closed of $kept kept connections closed by the daemon within $HOLD s"
 	limit=$([ $m = noread ] && echo 10 || echo 5)
 	is "$last <= $limit + 2" ||
 		fail "d: $m: the last kept connection was closed after $last s (deadline $limit s)"
@@ -206,7 +209,12 @@ ok "d. silent, half-sent and trickling connections closed within the 5 s request
 
 # e. bounded memory and descriptors.
 grow=$(( (rss_max - rss0) / 1024 ))
-(( grow < 64 )) || fail "e: RSS grew by $grow MiB during the attack (limit 64 MiB)"
+# TSan's shadow memory grows with every byte touched: RSS means nothing.
+if ldd "$MPD" 2>/dev/null | grep -q libtsan; then
+	echo "      (TSan build: RSS growth of $grow MiB not judged)"
+else
+	(( grow < 64 )) || fail "e: RSS grew by $grow MiB during the attack (limit 64 MiB)"
+fi
 sleep 1
 fds1=$(nfds "$w")
 (( fds1 <= fds0 + 2 )) || fail "e: $fds1 descriptors after the clients left, $fds0 before"
