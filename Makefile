@@ -4,18 +4,22 @@
 # tests. Everything is built under $(O) (the tree itself by default); the
 # sanitizer targets use their own O= so their objects never mix.
 #
-#   make                  library, plugins, test helpers
+#   make                  library, plugins, multipathd, man pages, systemd
+#                         units, test helpers (the target all)
 #   make test             the whole test suite (tests/run-tests.sh)
 #   make test-asan        the suite built with ASan + UBSan
 #   make test-tsan        the suite built with TSan
 #   make test-kernel      the real-kernel tier: multipathd, its checkers and
 #                         dm-multipath on scsi_debug paths in a QEMU guest
 #   make valgrind         the suite under valgrind
+#   make soak             multipathd (ASan) under churn, SOAK_SECONDS (600)
 #   make bench            benchmarks; writes bench/REPORT.md
 #   make fuzz             libFuzzer targets (tests/fuzz), FUZZ_SECONDS each
 #   make demo, make run   multipathd on loop devices with injected faults
 #   make run, make demo   the demo: multipathd and injected faults (root)
-#   make install          PREFIX, DESTDIR, libdir, includedir, plugindir
+#   make install          PREFIX, DESTDIR, libdir, includedir, plugindir,
+#                         sbindir, mandir, unitdir
+#   make uninstall        removes what make install installed
 #   make clean
 
 PREFIX       ?= /usr/local
@@ -23,15 +27,42 @@ libdir       ?= $(PREFIX)/lib
 includedir   ?= $(PREFIX)/include
 plugindir    ?= $(libdir)/multipath
 pkgconfigdir ?= $(libdir)/pkgconfig
+sbindir      ?= $(PREFIX)/sbin
+mandir       ?= $(PREFIX)/share/man
 
 O        ?= .
 SANITIZE ?=
-MAJOR    := 0
+# Not 0: upstream multipath-tools' libmultipath.so.0 is another library with
+# another ABI, and a distribution ships it; with the same SONAME, whichever
+# the loader finds first would break the other's programs (README,
+# "Next to the distribution's multipath-tools"; tests/t-install.sh).
+MAJOR    := 1
 VERSION  := 0.1.0
 
 CC     ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
+
+# `make` alone builds what `all` says, whatever rule comes first below.
+.DEFAULT_GOAL := all
+
+# systemd's unit directory for this PREFIX. For PREFIX=/usr, the one
+# systemd.pc names (/lib/systemd/system on Debian 12). For another prefix,
+# that same path under the prefix (/usr/local/lib/systemd/system, which
+# systemd searches before the distribution's directory): never the
+# directory of the distribution's own units, whose multipathd.service a
+# `make install` to /usr/local must not overwrite.
+ifeq ($(PREFIX),/usr)
+SYSTEMD_PC_DEFS :=
+else
+SYSTEMD_PC_DEFS := --define-variable=prefix=$(PREFIX) \
+		   --define-variable=root_prefix=$(PREFIX) \
+		   --define-variable=rootprefix=$(PREFIX)
+endif
+ifeq ($(origin unitdir),undefined)
+unitdir := $(or $(shell $(PKG_CONFIG) $(SYSTEMD_PC_DEFS) \
+		--variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
+endif
 
 URCU_CFLAGS := $(shell $(PKG_CONFIG) --cflags liburcu-memb)
 URCU_LIBS   := $(shell $(PKG_CONFIG) --libs liburcu-memb)
@@ -40,6 +71,7 @@ FUSE_LIBS   := $(shell $(PKG_CONFIG) --libs fuse3)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 UDEV_LIBS   := $(shell $(PKG_CONFIG) --libs libudev)
 DM_LIBS     := $(shell $(PKG_CONFIG) --libs devmapper)
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 ifeq ($(SANITIZE),address)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -91,7 +123,46 @@ $(O)/multipathd/%.o: multipathd/%.c $(wildcard multipathd/*.h) $(LIB_HEADERS) Ma
 $(MPATHD): $(MPATHD_OBJS) $(LIB_DEVLINK)
 	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
 		-L$(O)/libmultipath -lmultipath -Wl,-rpath,'$$ORIGIN/../libmultipath' \
-		$(UDEV_LIBS) $(DM_LIBS) $(SAN_FLAGS) $(LDFLAGS)
+		$(UDEV_LIBS) $(DM_LIBS) $(SYSTEMD_LIBS) $(SAN_FLAGS) $(LDFLAGS)
+
+# The installed multipathd: the same objects, linked with a RUNPATH of
+# $(libdir) instead of the build tree's, so that it finds its own library
+# under any prefix, before the loader's cache (which may hold another
+# libmultipath) and without ldconfig. Relinked when libdir changes.
+MPATHD_INST   := $(O)/multipathd/multipathd.install
+LIBDIR_STAMP  := $(O)/multipathd/.libdir
+$(LIBDIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(libdir)' | cmp -s - $@ || echo '$(libdir)' > $@
+
+$(MPATHD_INST): $(MPATHD_OBJS) $(LIB_DEVLINK) $(LIBDIR_STAMP)
+	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
+		-L$(O)/libmultipath -lmultipath -Wl,-rpath,'$(libdir)' \
+		$(UDEV_LIBS) $(DM_LIBS) $(SYSTEMD_LIBS) $(SAN_FLAGS) $(LDFLAGS)
+
+# --- man pages and systemd units ------------------------------------------------
+#
+# Made from man/*.in and systemd/*.in with the configured paths filled in;
+# tests/t-man.sh lints the pages, tests/t-systemd.sh checks the units.
+MAN_PAGES := $(patsubst man/%.in,$(O)/man/%,$(wildcard man/*.in))
+UNITS     := $(patsubst systemd/%.in,$(O)/systemd/%,$(wildcard systemd/*.in))
+PATHS_STAMP := $(O)/man/.paths
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(sbindir) $(plugindir) $(libdir)' | cmp -s - $@ || \
+		echo '$(sbindir) $(plugindir) $(libdir)' > $@
+
+subst_paths = sed -e 's|@sbindir@|$(sbindir)|g; s|@plugindir@|$(plugindir)|g' \
+		  -e 's|@libdir@|$(libdir)|g; s|@VERSION@|$(VERSION)|g' \
+		  -e 's|@MAJOR@|$(MAJOR)|g'
+
+$(O)/man/%: man/%.in $(PATHS_STAMP)
+	@mkdir -p $(@D)
+	$(subst_paths) $< > $@
+
+$(O)/systemd/%: systemd/%.in $(PATHS_STAMP)
+	@mkdir -p $(@D)
+	$(subst_paths) $< > $@
 
 # --- tests --------------------------------------------------------------------
 
@@ -116,11 +187,11 @@ test_link = $(if $(call wrap_flags,$(1)),\
 	-L$(O)/libmultipath -lmultipath -Wl$(comma)-rpath$(comma)$(abspath $(O))/libmultipath)
 
 # FORCE is a prerequisite only, to re-check the stamp on every run.
-.PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run demo \
+.PHONY: FORCE all lib checkers test-helpers test test-asan test-tsan valgrind bench run demo soak \
 	install uninstall clean test-kernel
 .DELETE_ON_ERROR:
 
-all: lib checkers $(MPATHD_BIN) test-helpers
+all: lib checkers $(MPATHD_BIN) test-helpers $(MAN_PAGES) $(UNITS)
 
 lib: $(LIB_SO) $(LIB_DEVLINK)
 checkers: $(CHECKERS)
@@ -223,7 +294,7 @@ $(O)/bench/synthetic-paths.o: bench/synthetic-paths.c $(wildcard multipathd/*.h)
 $(O)/bench/multipathd-bench: $(MPATHD_OBJS) $(O)/bench/synthetic-paths.o $(LIB_DEVLINK)
 	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
 		$(O)/bench/synthetic-paths.o -L$(O)/libmultipath -lmultipath \
-		-Wl,-rpath,'$$ORIGIN/../libmultipath' $(UDEV_LIBS) $(DM_LIBS) \
+		-Wl,-rpath,'$$ORIGIN/../libmultipath' $(UDEV_LIBS) $(DM_LIBS) $(SYSTEMD_LIBS) \
 		$(SAN_FLAGS) $(LDFLAGS)
 
 # The driver of the daemon benchmarks talks to it with the CLI's own code.
@@ -308,6 +379,15 @@ demo:
 test-asan:
 	$(MAKE) O=build/asan SANITIZE=address test
 
+# Not a test of make test: multipathd (ASan + UBSan) under device churn and
+# fault flips for SOAK_SECONDS, failing on growth, sanitizer reports or a
+# wrong path list (tests/soak.sh).
+SOAK_SECONDS ?= 600
+soak:
+	scripts/install-deps.sh
+	$(MAKE) O=build/asan SANITIZE=address all
+	O=build/asan SOAK_SECONDS=$(SOAK_SECONDS) tests/soak.sh
+
 test-tsan:
 	$(MAKE) O=build/tsan SANITIZE=thread test
 
@@ -316,9 +396,31 @@ valgrind: all
 
 # --- installation -----------------------------------------------------------------
 
-install: lib checkers
+# Everything make install puts in place, for make uninstall to remove: the
+# files, then the directories it may have made below the prefix's own
+# (only if empty, so that nobody's file goes with them).
+INST_LIB     := $(DESTDIR)$(libdir)/libmultipath.so.$(MAJOR) $(DESTDIR)$(libdir)/libmultipath.so
+INST_FILES    = $(INST_LIB) $(DESTDIR)$(pkgconfigdir)/libmultipath.pc \
+		$(addprefix $(DESTDIR)$(plugindir)/,$(notdir $(CHECKERS))) \
+		$(addprefix $(DESTDIR)$(includedir)/libmultipath/,$(notdir $(LIB_HEADERS))) \
+		$(DESTDIR)$(sbindir)/multipathd \
+		$(foreach m,$(notdir $(MAN_PAGES)),$(DESTDIR)$(mandir)/man$(subst .,,$(suffix $(m)))/$(m)) \
+		$(addprefix $(DESTDIR)$(unitdir)/,$(notdir $(UNITS)))
+INST_MANDIRS  = $(sort $(foreach m,$(MAN_PAGES),$(DESTDIR)$(mandir)/man$(subst .,,$(suffix $(m)))))
+INST_DIRS     = $(DESTDIR)$(plugindir) $(DESTDIR)$(includedir)/libmultipath \
+		$(DESTDIR)$(unitdir) $(DESTDIR)$(patsubst %/,%,$(dir $(unitdir))) \
+		$(DESTDIR)$(pkgconfigdir) $(INST_MANDIRS)
+
+# ldconfig only for a real install by root: it updates the loader's cache
+# (for other programs linking the daemon API; multipathd has its RUNPATH),
+# and again on uninstall, so that no stale entry is left behind.
+run_ldconfig = if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
+		  command -v ldconfig >/dev/null; then ldconfig; fi
+
+install: lib checkers $(MPATHD_INST) $(MAN_PAGES) $(UNITS)
 	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(plugindir) \
-		$(DESTDIR)$(includedir)/libmultipath $(DESTDIR)$(pkgconfigdir)
+		$(DESTDIR)$(includedir)/libmultipath $(DESTDIR)$(pkgconfigdir) \
+		$(DESTDIR)$(sbindir) $(DESTDIR)$(unitdir) $(INST_MANDIRS)
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(libdir)/
 	ln -sf libmultipath.so.$(MAJOR) $(DESTDIR)$(libdir)/libmultipath.so
 	$(if $(CHECKERS),install -m 0755 $(CHECKERS) $(DESTDIR)$(plugindir)/)
@@ -326,17 +428,21 @@ install: lib checkers
 	sed -e 's|@libdir@|$(libdir)|; s|@includedir@|$(includedir)|' \
 	    -e 's|@plugindir@|$(plugindir)|; s|@VERSION@|$(VERSION)|' \
 		libmultipath.pc.in > $(DESTDIR)$(pkgconfigdir)/libmultipath.pc
+	install -m 0755 $(MPATHD_INST) $(DESTDIR)$(sbindir)/multipathd
+	$(foreach m,$(MAN_PAGES),install -m 0644 $(m) \
+		$(DESTDIR)$(mandir)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+	$(if $(UNITS),install -m 0644 $(UNITS) $(DESTDIR)$(unitdir)/)
+	@$(run_ldconfig)
 
 uninstall:
-	rm -f $(DESTDIR)$(libdir)/libmultipath.so.$(MAJOR) \
-	      $(DESTDIR)$(libdir)/libmultipath.so \
-	      $(DESTDIR)$(pkgconfigdir)/libmultipath.pc \
-	      $(addprefix $(DESTDIR)$(plugindir)/,$(notdir $(CHECKERS)))
-	rm -rf $(DESTDIR)$(includedir)/libmultipath
+	rm -f $(INST_FILES)
+	for d in $(INST_DIRS); do rmdir "$$d" 2>/dev/null || true; done
+	@$(run_ldconfig)
 
 clean:
-	rm -f $(LIB_OBJS) $(LIB_SO) $(LIB_DEVLINK) $(CHECKERS) $(PLUGINDIR_STAMP) \
-	      $(MPATHD_OBJS) $(MPATHD) \
+	rm -f $(LIB_OBJS) $(O)/libmultipath/libmultipath.so.* $(LIB_DEVLINK) $(CHECKERS) $(PLUGINDIR_STAMP) \
+	      $(MPATHD_OBJS) $(MPATHD) $(MPATHD_INST) $(LIBDIR_STAMP) \
+	      $(MAN_PAGES) $(UNITS) $(PATHS_STAMP) \
 	      $(O)/examples/plugin-example/libcheckexample.so \
 	      $(TEST_PLUGINS) $(TEST_BINS) $(TEST_TOOLS) \
 	      $(BENCH_PLUGINS) $(BENCH_BINS) $(O)/bench/synthetic-paths.o

@@ -55,7 +55,10 @@ command -v losetup >/dev/null || skip "losetup is not installed"
 OABS=$(cd "$O" 2>/dev/null && pwd) || skip "no build directory $O"
 [ -x "$OABS/multipathd/multipathd" ] || skip "multipathd is not built ($OABS/multipathd/multipathd)"
 [ -x "$OABS/tests/faultfs" ] || skip "faultfs is not built ($OABS/tests/faultfs)"
-[ -f "$OABS/libmultipath/libmultipath.so.0" ] || skip "libmultipath is not built"
+# The library under its SONAME (the Makefile's MAJOR), as the development
+# link names it.
+LIBMP=$(readlink -f "$OABS/libmultipath/libmultipath.so" 2>/dev/null)
+[ -n "$LIBMP" ] && [ -f "$LIBMP" ] || skip "libmultipath is not built"
 [ -f "$OABS/libmultipath/checkers/libcheckdirectio.so" ] || skip "the directio checker is not built"
 [[ $TRIALS =~ ^[1-9][0-9]*$ ]] || { echo "bench-detect: TRIALS must be a positive integer" >&2; exit 2; }
 for P in $INTERVALS; do
@@ -288,7 +291,7 @@ start_daemon() {
 # $ORIGIN/../libmultipath.
 mkdir -p "$tmp/bin" "$tmp/libmultipath/checkers" "$mnt" || die "mkdir in $tmp"
 cp "$OABS/multipathd/multipathd" "$tmp/bin/" &&
-	cp "$OABS/libmultipath/libmultipath.so.0" "$tmp/libmultipath/" &&
+	cp "$LIBMP" "$tmp/libmultipath/" &&
 	cp "$OABS/libmultipath/checkers/libcheckdirectio.so" "$tmp/libmultipath/checkers/" ||
 	die "cannot copy the binaries (a rebuild in progress? run again)"
 MPD=$tmp/bin/multipathd

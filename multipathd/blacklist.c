@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * blacklist.c - regex lists for the blacklist and blacklist_exceptions
- * sections, and the vendor/product patterns of devices entries.
+ * sections, the vendor/product patterns of devices entries, and the
+ * decision whether a path is blacklisted (blacklist_check()).
  *
  * Patterns are POSIX extended regular expressions compiled with REG_NOSUB:
  * only "does it match" is ever asked. They come from a root-owned file,
@@ -255,14 +256,15 @@ unsigned int blacklist_pattern_cost(const char *s)
 	return sp->done > BL_EXPANSION_MAX ? BL_EXPANSION_MAX + 1 : sp->done;
 }
 
-int blacklist_pattern_set(struct bl_pattern *p, const char *text,
-			  char *err, size_t errlen)
+/* Compile re (text as written, re what regcomp() gets) into p. */
+static int pattern_set(struct bl_pattern *p, const char *text, const char *re,
+		       bool invert, char *err, size_t errlen)
 {
-	regex_t re;
+	regex_t compiled;
 	char *copy;
 	int rc;
 
-	if (!*text) {
+	if (!*re) {
 		snprintf(err, errlen, "empty pattern");
 		return -EINVAL;
 	}
@@ -271,29 +273,51 @@ int blacklist_pattern_set(struct bl_pattern *p, const char *text,
 			 BL_PATTERN_MAX);
 		return -EINVAL;
 	}
-	if (blacklist_pattern_cost(text) > BL_EXPANSION_MAX) {
+	if (blacklist_pattern_cost(re) > BL_EXPANSION_MAX) {
 		snprintf(err, errlen, "too complex for regcomp(): repeats what can match nothing or an anchor, nests repetitions more than %d deep or expands to more than %d elements",
 			 BL_STAR_DEPTH_MAX, BL_EXPANSION_MAX);
 		return -EINVAL;
 	}
-	rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB);
+	rc = regcomp(&compiled, re, REG_EXTENDED | REG_NOSUB);
 	if (rc) {
 		char why[128];
 
-		regerror(rc, &re, why, sizeof(why));
+		regerror(rc, &compiled, why, sizeof(why));
 		snprintf(err, errlen, "invalid regular expression: %s", why);
 		return rc == REG_ESPACE ? -ENOMEM : -EINVAL;
 	}
 	copy = strdup(text);
 	if (!copy) {
-		regfree(&re);
+		regfree(&compiled);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	blacklist_pattern_clear(p);
 	p->text = copy;
-	p->re = re;
+	p->re = compiled;
+	p->invert = invert;
 	return 0;
+}
+
+int blacklist_pattern_set(struct bl_pattern *p, const char *text,
+			  char *err, size_t errlen)
+{
+	return pattern_set(p, text, text, false, err, errlen);
+}
+
+/*
+ * Upstream's reading: a leading '!' inverts, a leading "\!" stands for a
+ * literal '!' (regcomp() would take "\!" as '!' anyway, but upstream
+ * strips the backslash, and so do we, to compile the same expression).
+ */
+int blacklist_pattern_set_negatable(struct bl_pattern *p, const char *text,
+				    char *err, size_t errlen)
+{
+	if (text[0] == '!')
+		return pattern_set(p, text, text + 1, true, err, errlen);
+	if (text[0] == '\\' && text[1] == '!')
+		return pattern_set(p, text, text + 1, false, err, errlen);
+	return pattern_set(p, text, text, false, err, errlen);
 }
 
 void blacklist_pattern_clear(struct bl_pattern *p)
@@ -309,7 +333,9 @@ bool blacklist_pattern_match(const struct bl_pattern *p, const char *s)
 {
 	if (!p->text)
 		return true;
-	return s && regexec(&p->re, s, 0, NULL, 0) == 0;
+	if (!s)
+		return false;
+	return (regexec(&p->re, s, 0, NULL, 0) == 0) != p->invert;
 }
 
 bool blacklist_device_match(const struct bl_device *d, const char *vendor,
@@ -335,12 +361,15 @@ void blacklist_init(struct blacklist *bl)
 void blacklist_clear(struct blacklist *bl)
 {
 	size_t i;
+	int k;
 
-	for (i = 0; i < bl->n_devnode; i++)
-		blacklist_pattern_clear(&bl->devnode[i]);
+	for (k = 0; k < BL_KINDS; k++) {
+		for (i = 0; i < bl->list[k].n; i++)
+			blacklist_pattern_clear(&bl->list[k].pat[i]);
+		free(bl->list[k].pat);
+	}
 	for (i = 0; i < bl->n_device; i++)
 		blacklist_device_clear(&bl->device[i]);
-	free(bl->devnode);
 	free(bl->device);
 	blacklist_init(bl);
 }
@@ -356,24 +385,30 @@ static void *grow(void *array, size_t n, size_t size)
 	return realloc(array, (n + 1) * size);
 }
 
-int blacklist_add_devnode(struct blacklist *bl, const char *pattern,
-			  char *err, size_t errlen)
+int blacklist_add(struct blacklist *bl, enum bl_kind kind, const char *pattern,
+		  char *err, size_t errlen)
 {
 	struct bl_pattern p = { .text = NULL };
+	struct bl_list *l;
 	struct bl_pattern *list;
 	int rc;
 
-	rc = blacklist_pattern_set(&p, pattern, err, errlen);
+	if ((unsigned int)kind >= BL_KINDS) {
+		snprintf(err, errlen, "no such list");
+		return -EINVAL;
+	}
+	l = &bl->list[kind];
+	rc = blacklist_pattern_set_negatable(&p, pattern, err, errlen);
 	if (rc)
 		return rc;
-	list = grow(bl->devnode, bl->n_devnode, sizeof(*list));
+	list = grow(l->pat, l->n, sizeof(*list));
 	if (!list) {
 		blacklist_pattern_clear(&p);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	list[bl->n_devnode++] = p;
-	bl->devnode = list;
+	list[l->n++] = p;
+	l->pat = list;
 	return 0;
 }
 
@@ -384,7 +419,7 @@ int blacklist_add_builtin(struct blacklist *bl)
 
 	for (i = 0; blacklist_builtin[i]; i++) {
 		/* Built-ins go first, so that n_builtin marks them. */
-		if (bl->n_devnode != bl->n_builtin)
+		if (bl->list[BL_DEVNODE].n != bl->n_builtin)
 			return -EINVAL;
 		rc = blacklist_add_devnode(bl, blacklist_builtin[i], err,
 					   sizeof(err));
@@ -408,18 +443,119 @@ int blacklist_add_device(struct blacklist *bl, struct bl_device *d)
 	return 0;
 }
 
-bool blacklist_match(const struct blacklist *bl, const char *devnode,
-		     const char *vendor, const char *product)
+static bool list_match(const struct bl_list *l, const char *s)
 {
 	size_t i;
 
-	for (i = 0; devnode && i < bl->n_devnode; i++)
-		if (blacklist_pattern_match(&bl->devnode[i], devnode))
+	for (i = 0; s && i < l->n; i++)
+		if (blacklist_pattern_match(&l->pat[i], s))
 			return true;
+	return false;
+}
+
+static bool device_list_match(const struct blacklist *bl, const char *vendor,
+			      const char *product)
+{
+	size_t i;
+
 	for (i = 0; i < bl->n_device; i++)
 		if (blacklist_device_match(&bl->device[i], vendor, product))
 			return true;
 	return false;
+}
+
+/*
+ * Does a property's name (what comes before '=') match l? Longer names
+ * than any udev sets are not matched rather than cut short.
+ */
+static bool property_match(const struct bl_list *l, const char *prop)
+{
+	char name[256];
+	size_t n = strcspn(prop, "=");
+
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, prop, n);
+	name[n] = '\0';
+	return list_match(l, name);
+}
+
+/*
+ * Upstream's filter_property(): the first property, in the order udev
+ * lists them, that matches either list decides; an exception wins when one
+ * property matches both. When none matches, the path is missing the
+ * property the exceptions ask for, which counts only when the exceptions
+ * ask for one and the path's WWID is known.
+ */
+static enum bl_reason property_check(const struct blacklist *bl,
+				     const struct blacklist *exc,
+				     const struct bl_path *path)
+{
+	const struct bl_list *b = &bl->list[BL_PROPERTY];
+	const struct bl_list *e = &exc->list[BL_PROPERTY];
+	const char *const *prop;
+
+	if (!path->props || (!b->n && !e->n))
+		return BL_PASS;
+	for (prop = path->props; *prop; prop++) {
+		if (property_match(e, *prop))
+			return BL_PASS;
+		if (property_match(b, *prop))
+			return BL_BY_PROPERTY;
+	}
+	if (e->n && path->wwid && path->wwid[0])
+		return BL_PROPERTY_MISSING;
+	return BL_PASS;
+}
+
+/* One criterion: the exception of the same kind wins. */
+static bool kind_excluded(const struct blacklist *bl,
+			  const struct blacklist *exc, enum bl_kind kind,
+			  const char *s)
+{
+	return s && !list_match(&exc->list[kind], s) &&
+	       list_match(&bl->list[kind], s);
+}
+
+enum bl_reason blacklist_check(const struct blacklist *bl,
+			       const struct blacklist *exceptions,
+			       const struct bl_path *path)
+{
+	enum bl_reason r = property_check(bl, exceptions, path);
+
+	if (r != BL_PASS)
+		return r;
+	if (kind_excluded(bl, exceptions, BL_DEVNODE, path->devnode))
+		return BL_BY_DEVNODE;
+	if (!device_list_match(exceptions, path->vendor, path->product) &&
+	    device_list_match(bl, path->vendor, path->product))
+		return BL_BY_DEVICE;
+	if (kind_excluded(bl, exceptions, BL_PROTOCOL, path->protocol))
+		return BL_BY_PROTOCOL;
+	if (kind_excluded(bl, exceptions, BL_WWID, path->wwid))
+		return BL_BY_WWID;
+	return BL_PASS;
+}
+
+const char *blacklist_reason_name(enum bl_reason r)
+{
+	switch (r) {
+	case BL_PASS:
+		return "not blacklisted";
+	case BL_BY_PROPERTY:
+		return "udev property";
+	case BL_PROPERTY_MISSING:
+		return "udev property missing";
+	case BL_BY_DEVNODE:
+		return "device node name";
+	case BL_BY_DEVICE:
+		return "vendor/product";
+	case BL_BY_PROTOCOL:
+		return "protocol";
+	case BL_BY_WWID:
+		return "wwid";
+	}
+	return "unknown";
 }
 
 bool blacklist_excluded(const struct blacklist *bl,
@@ -427,19 +563,28 @@ bool blacklist_excluded(const struct blacklist *bl,
 			const char *devnode, const char *vendor,
 			const char *product)
 {
-	if (blacklist_match(exceptions, devnode, vendor, product))
-		return false;
-	return blacklist_match(bl, devnode, vendor, product);
+	const struct bl_path path = {
+		.devnode = devnode, .vendor = vendor, .product = product,
+	};
+
+	return blacklist_check(bl, exceptions, &path) != BL_PASS;
 }
 
 void blacklist_dump(const struct blacklist *bl, FILE *out, const char *indent)
 {
+	static const char *const names[BL_KINDS] = {
+		[BL_DEVNODE] = "devnode", [BL_WWID] = "wwid",
+		[BL_PROPERTY] = "property", [BL_PROTOCOL] = "protocol",
+	};
 	size_t i;
+	int k;
 
-	for (i = 0; i < bl->n_devnode; i++)
-		fprintf(out, "%s%sdevnode \"%s\"\n", indent,
-			i < bl->n_builtin ? "# built in: " : "",
-			bl->devnode[i].text);
+	for (k = 0; k < BL_KINDS; k++)
+		for (i = 0; i < bl->list[k].n; i++)
+			fprintf(out, "%s%s%s \"%s\"\n", indent,
+				k == BL_DEVNODE && i < bl->n_builtin ?
+				"# built in: " : "", names[k],
+				bl->list[k].pat[i].text);
 	for (i = 0; i < bl->n_device; i++) {
 		const struct bl_device *d = &bl->device[i];
 

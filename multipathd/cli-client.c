@@ -51,7 +51,7 @@ static void cli_print_reply(const char *reply)
 
 /*
  * One request and its reply on an open connection: 0 or -errno. *refused
- * (may be NULL) tells whether the daemon answered with an error.
+ * (may be NULL) tells whether the daemon refused the command.
  */
 static int cli_exchange(int fd, const char *cmd, bool *refused)
 {
@@ -63,9 +63,18 @@ static int cli_exchange(int fd, const char *cmd, bool *refused)
 		r = cli_recv(fd, &reply, CLI_CLIENT_TIMEOUT_MS);
 	if (r)
 		return r;
-	if (refused)
-		*refused = strncmp(reply, "error:", 6) == 0;
-	cli_print_reply(reply);
+	/*
+	 * Upstream's convention: "fail\n", then the reason. The reason is
+	 * what a person needs to read; "fail" alone when there is none.
+	 */
+	if (strncmp(reply, CLI_REPLY_FAIL, strlen(CLI_REPLY_FAIL)) == 0) {
+		if (refused)
+			*refused = true;
+		cli_print_reply(reply[strlen(CLI_REPLY_FAIL)] ?
+				reply + strlen(CLI_REPLY_FAIL) : "fail\n");
+	} else {
+		cli_print_reply(reply);
+	}
 	free(reply);
 	return 0;
 }
@@ -109,15 +118,20 @@ static int cli_client_connect(const char *socket_name)
 	return fd;
 }
 
-/* argv joined by single spaces; NULL when it would not fit a request. */
+/*
+ * argv joined by single spaces, a word with blanks in double quotes (a
+ * format such as "%d %T", as upstream's client sends it); NULL when it
+ * would not fit a request.
+ */
 static char *cli_join(int argc, char **argv)
 {
 	size_t len = 0;
 	char *cmd;
 	int i;
 
+	/* Each word, its separator (or the NUL), and its quotes if any. */
 	for (i = 0; i < argc; i++) {
-		len += strlen(argv[i]) + 1;
+		len += strlen(argv[i]) + 1 + (strpbrk(argv[i], " \t") ? 2 : 0);
 		if (len > CLI_MAX_REQUEST)
 			return NULL;
 	}
@@ -125,9 +139,15 @@ static char *cli_join(int argc, char **argv)
 	if (!cmd)
 		return NULL;
 	for (i = 0; i < argc; i++) {
+		bool quote = strpbrk(argv[i], " \t") != NULL;
+
 		if (i)
 			strcat(cmd, " ");
+		if (quote)
+			strcat(cmd, "\"");
 		strcat(cmd, argv[i]);
+		if (quote)
+			strcat(cmd, "\"");
 	}
 	return cmd;
 }
@@ -159,7 +179,7 @@ static int cli_one_shot(const char *socket_name, int argc, char **argv)
 			socket_name, strerror(-r));
 	close(fd);
 	free(cmd);
-	/* Scripts can tell a refused command ("error: ...") from success. */
+	/* Scripts can tell a refused command ("fail\n...") from success. */
 	return r || refused ? 1 : 0;
 }
 

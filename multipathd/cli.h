@@ -16,6 +16,15 @@
 
 #define CLI_MAX_REQUEST	4096		/* longer requests are refused */
 
+/*
+ * Replies follow upstream multipathd's convention, which its clients (and
+ * scripts) test: a command that did what it was asked answers "ok\n" or
+ * its output; a refused one answers "fail\n" and then the reason.
+ */
+#define CLI_REPLY_OK	"ok\n"
+#define CLI_REPLY_FAIL	"fail\n"
+
+/* CLI_SHUTDOWN stays last: the fuzzer checks the range. */
 enum cli_cmd {
 	CLI_SHOW_PATHS,
 	CLI_SHOW_PATHS_JSON,
@@ -27,18 +36,35 @@ enum cli_cmd {
 	CLI_FAIL_PATH,
 	CLI_REINSTATE_PATH,
 	CLI_RECONFIGURE,
+	CLI_SHOW_PATHS_FMT,		/* show paths [raw] format FMT */
+	CLI_SHOW_MAPS_FMT,		/* show maps raw, show maps [raw] format FMT */
+	CLI_SHOW_PATH,			/* show path DEV */
+	CLI_SHOW_MAP_JSON,		/* show map MAP json */
+	CLI_SHOW_TOPOLOGY,
+	CLI_SHOW_DAEMON,
+	CLI_SHOW_WILDCARDS,
+	CLI_ADD_PATH,
+	CLI_DEL_PATH,
+	CLI_QUIT,			/* quit, exit: nothing to do */
+	CLI_MAP_MGMT,			/* map management we do not do */
 	CLI_SHUTDOWN,
 };
 
+#define CLI_MAX_FORMAT	256		/* longest format string, with NUL */
+
 struct cli_request {
 	enum cli_cmd cmd;
-	char arg[64];			/* the device of fail/reinstate path */
+	char arg[64];			/* the device, or map name; else "" */
+	bool raw;			/* no header, no column padding */
+	char fmt[CLI_MAX_FORMAT];	/* "format FMT"; "" none */
+	char verb[24];			/* CLI_MAP_MGMT: what was asked */
 };
 
 /*
  * cli_parse - parse one command line (case-insensitive keywords, any
  * amount of blank space; "list" accepted as a synonym of "show", as
- * upstream clients send). Returns 0, or -EINVAL with a one-line reason in
+ * upstream clients send; a word in double quotes may hold blanks, as
+ * upstream's client quotes a format such as "%d %T"). Returns 0, or -EINVAL with a one-line reason in
  * err (for the error reply).
  */
 int cli_parse(const char *line, struct cli_request *req, char *err,

@@ -15,7 +15,9 @@
  * - A request must be whole within CLIENT_REQUEST_S of the connection (or
  *   of the previous reply being sent); a silent, half-sent or trickling
  *   client is closed then. The CLI's requests are one short line: a real
- *   client sends it at once.
+ *   client sends it at once. Root is exempt: upstream's interactive client
+ *   (multipathc) keeps its connection open between commands, and root's
+ *   connections are never in anyone's way (they have their own room).
  * - A reply must move: a connection whose queued reply took no byte for
  *   CLIENT_STALL_S is closed. And the replies waiting for clients other
  *   than root hold at most CLIENTS_OUTPUT_MAX bytes together: past that,
@@ -37,6 +39,7 @@
 #include "daemon.h"
 
 #define NSEC		1000000000ull
+#define NEVER		UINT64_MAX	/* no deadline */
 #define PAUSE_FIRST_NS	(100 * 1000000ull)	/* accept back-off: 100 ms */
 #define PAUSE_MAX_NS	(2 * NSEC)		/* ... doubling up to 2 s */
 
@@ -119,14 +122,27 @@ static const char *over_cap(struct daemon *d, uid_t uid)
 
 	if (uid == 0)
 		return d->nr_clients >= CLIENTS_MAX ?
-		       "error: too many connections\n" : NULL;
+		       CLI_REPLY_FAIL "too many connections\n" : NULL;
 	for (i = 0; i < d->nr_clients; i++)
 		others += d->clients[i]->uid != 0;
 	if (others >= CLIENTS_MAX - CLIENTS_ROOT_ROOM)
-		return "error: too many connections; try again later\n";
+		return CLI_REPLY_FAIL "too many connections; try again later\n";
 	if (clients_of_uid(d, uid) >= CLIENTS_PER_UID)
-		return "error: too many connections from your user\n";
+		return CLI_REPLY_FAIL "too many connections from your user\n";
 	return NULL;
+}
+
+/* By when the next request must be whole: never for root (see above). */
+static uint64_t request_deadline(const struct client *c)
+{
+	return c->uid == 0 ? NEVER : now_ns() + CLIENT_REQUEST_S * NSEC;
+}
+
+/* After a flush: the next request's clock if all went, else the reply's. */
+static uint64_t next_deadline(const struct client *c, int flushed)
+{
+	return flushed == 1 ? request_deadline(c) :
+	       now_ns() + CLIENT_STALL_S * NSEC;
 }
 
 /* accept() failed for want of resources: pause, and say so once. */
@@ -179,7 +195,7 @@ void clients_accept(struct daemon *d)
 			struct client **p = realloc(d->clients, cap * sizeof(*p));
 
 			if (!p) {
-				refuse(conn, "error: out of memory\n");
+				refuse(conn, CLI_REPLY_FAIL "out of memory\n");
 				continue;
 			}
 			d->clients = p;
@@ -187,12 +203,12 @@ void clients_accept(struct daemon *d)
 		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
-			refuse(conn, "error: out of memory\n");
+			refuse(conn, CLI_REPLY_FAIL "out of memory\n");
 			continue;
 		}
 		c->conn = conn;
 		c->uid = cli_conn_uid(conn);
-		c->deadline = now_ns() + CLIENT_REQUEST_S * NSEC;
+		c->deadline = request_deadline(c);
 		d->clients[d->nr_clients++] = c;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
@@ -209,7 +225,7 @@ void clients_accept(struct daemon *d)
 static char *run(struct daemon *d, struct client *c, const char *line)
 {
 	if (c->uid != 0 && d->client_output >= CLIENTS_OUTPUT_MAX)
-		return strdup("error: busy: too many replies are waiting to be read; try again\n");
+		return strdup(CLI_REPLY_FAIL "busy: too many replies are waiting to be read; try again\n");
 	return command_run(d, line, c->uid);
 }
 
@@ -218,9 +234,9 @@ static const char *read_error_reply(int err)
 {
 	switch (err) {
 	case -EMSGSIZE:
-		return "error: request too long\n";
+		return CLI_REPLY_FAIL "request too long\n";
 	case -EBADMSG:
-		return "error: malformed request (a size_t length, then one NUL-terminated string)\n";
+		return CLI_REPLY_FAIL "malformed request (a size_t length, then one NUL-terminated string)\n";
 	}
 	return NULL;
 }
@@ -236,24 +252,21 @@ void clients_event(struct daemon *d, struct client *c, uint32_t events)
 		if (ret < 0)
 			goto close;
 		if (cli_conn_pending(c->conn) < before)
-			c->deadline = now_ns() + (ret == 1 ? CLIENT_REQUEST_S :
-						  CLIENT_STALL_S) * NSEC;
+			c->deadline = next_deadline(c, ret);
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		while ((ret = cli_conn_read(c->conn, &line)) == 1) {
 			char *reply = run(d, c, line);
 
 			ret = cli_conn_reply(c->conn, reply ? reply :
-					     "error: out of memory\n");
+					     CLI_REPLY_FAIL "out of memory\n");
 			free(reply);
 			if (ret < 0)
 				goto close;
 			ret = cli_conn_flush(c->conn);
 			if (ret < 0)
 				goto close;
-			/* Sent: the next request's clock; else the reply's. */
-			c->deadline = now_ns() + (ret == 1 ? CLIENT_REQUEST_S :
-						  CLIENT_STALL_S) * NSEC;
+			c->deadline = next_deadline(c, ret);
 		}
 		if (ret < 0) {
 			why = read_error_reply(ret);
@@ -279,7 +292,8 @@ uint64_t clients_next_deadline(struct daemon *d)
 	unsigned int i;
 
 	for (i = 0; i < d->nr_clients; i++)
-		if (!next || d->clients[i]->deadline < next)
+		if (d->clients[i]->deadline != NEVER &&
+		    (!next || d->clients[i]->deadline < next))
 			next = d->clients[i]->deadline;
 	return next;
 }

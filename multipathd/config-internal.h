@@ -30,6 +30,19 @@ struct dev_entry {
 	struct settings set;
 };
 
+/*
+ * Bounds of multipaths/multipath values: upstream's WWID_SIZE less its NUL,
+ * and a device-mapper name (DM_NAME_LEN less its NUL).
+ */
+#define CONF_WWID_MAX		127
+#define CONF_ALIAS_MAX		127
+
+/* A multipaths/multipath entry that names its map. */
+struct mp_alias {
+	char *wwid;
+	char *alias;
+};
+
 /* Filled in by the parser, read-only once config_parse() returns it. */
 struct mp_config {
 	unsigned int verbosity;
@@ -41,6 +54,10 @@ struct mp_config {
 	size_t n_devices;
 	struct blacklist blacklist;	/* the built-in entries first */
 	struct blacklist exceptions;
+	struct mp_alias *aliases;	/* in file order, for the dump */
+	size_t n_aliases;
+	/* aliases[] sorted by wwid, the later of equal ones last (lookups) */
+	const struct mp_alias **alias_index;
 };
 
 /* config_new - a configuration holding the built-in defaults, or NULL. */
@@ -48,5 +65,12 @@ struct mp_config *config_new(void);
 
 /* config_add_device - append *dev, taking over its patterns; 0 or -ENOMEM. */
 int config_add_device(struct mp_config *conf, struct dev_entry *dev);
+
+/* config_add_alias - append a copy of wwid -> alias; 0 or -ENOMEM. */
+int config_add_alias(struct mp_config *conf, const char *wwid,
+		     const char *alias);
+
+/* config_finish - build the lookup index once parsing is done; 0 or -ENOMEM. */
+int config_finish(struct mp_config *conf);
 
 #endif /* MPATHD_CONFIG_INTERNAL_H */

@@ -16,8 +16,8 @@
  * line ("device { vendor X product Y }").
  *
  * The keywords, where they may stand (D defaults, V devices/device,
- * O overrides, B blacklist and blacklist_exceptions, BV a device in those)
- * and their defaults:
+ * O overrides, B blacklist and blacklist_exceptions, BV a device in those,
+ * M multipaths/multipath) and their defaults:
  *
  *	polling_interval N	D V O	seconds between checks after a change,
  *					1 to 86400 (5)
@@ -36,8 +36,30 @@
  *					the daemon lets MULTIPATH_SOCKET_NAME in
  *					its environment override it
  *	devnode REGEX		B	a kernel name ("^sd[a-z]+$")
+ *	wwid REGEX		B	a path's WWID
+ *	property REGEX		B	the name of one of its udev properties;
+ *					in blacklist_exceptions, a path with a
+ *					WWID must have one that matches
+ *	protocol REGEX		B	its transport ("scsi:fcp", "nvme:tcp")
  *	vendor, product REGEX	V BV	the devices an entry is for; one of the
  *					two is enough
+ *	product_blacklist REGEX	V	blacklists the entry's vendor with
+ *					these products, as upstream does
+ *	wwid WWID, alias NAME	M	the name of the map with exactly that
+ *					WWID (config_alias(), "show maps")
+ *
+ * In B and BV, "!REGEX" matches what REGEX does not (upstream's negation;
+ * unquoted, '!' starts a comment, as upstream reads it too).
+ *
+ * Upstream's keywords that only matter to creating and managing maps
+ * (path_grouping_policy, prio, hardware_handler, no_path_retry,
+ * user_friendly_names, find_multipaths, ... every one of upstream's
+ * dict.c that this daemon does not implement) are accepted in D, V, O and
+ * M without effect, and one notice at the end of the load names them; so
+ * is overrides' "protocol { ... }" subsection. A file written for upstream
+ * loads without a warning per line, while a keyword nobody knows (a typo)
+ * is still reported on its line. "revision" in a device entry is reported:
+ * ignoring it makes the entry apply to every revision.
  *
  * A path's settings come from overrides, then the first devices/device
  * entry that matches it, then defaults (config_path_settings()).
@@ -49,8 +71,8 @@
  * level) is a syntax error and fails the whole load, so that a daemon never
  * runs on half a file; an unknown keyword, a keyword in the wrong section
  * or a bad value costs one warning and the rest of the file still applies.
- * An unknown section ("multipaths { ... }") is skipped whole, with a
- * warning, so a file written for upstream's multipathd still loads.
+ * An unknown section is skipped whole, with a warning, so that a file
+ * written for another version still loads.
  *
  * The parser is iterative (known sections nest at most two deep; unknown
  * blocks are skipped by counting braces), every token is bounded by the
@@ -89,6 +111,8 @@ enum ctx {
 	CTX_DEVICE,		/* devices/device: settings for matching paths */
 	CTX_BL_DEVICE,		/* blacklist(_exceptions)/device: a pattern pair */
 	CTX_OVERRIDES,
+	CTX_MULTIPATHS,
+	CTX_MULTIPATH,		/* multipaths/multipath: a map's wwid and alias */
 };
 
 static const char *const ctx_names[] = {
@@ -100,6 +124,8 @@ static const char *const ctx_names[] = {
 	[CTX_DEVICE] = "devices/device",
 	[CTX_BL_DEVICE] = "a blacklist device",
 	[CTX_OVERRIDES] = "overrides",
+	[CTX_MULTIPATHS] = "multipaths",
+	[CTX_MULTIPATH] = "multipaths/multipath",
 };
 
 enum kw {
@@ -107,13 +133,16 @@ enum kw {
 	KW_OVERRIDES,
 	KW_POLLING, KW_MAX_POLLING, KW_CHECKER, KW_CHECKER_TIMEOUT,
 	KW_VERBOSITY, KW_DEVNODE, KW_VENDOR, KW_PRODUCT, KW_PLUGIN_DIR,
-	KW_SOCKET,
+	KW_SOCKET, KW_MULTIPATHS, KW_MULTIPATH, KW_WWID, KW_PROPERTY,
+	KW_PROTOCOL, KW_ALIAS, KW_PRODUCT_BL, KW_REVISION,
 };
 
 #define IN(c)		(1u << (c))
 #define IN_PATH		(IN(CTX_DEFAULTS) | IN(CTX_DEVICE) | IN(CTX_OVERRIDES))
 #define IN_LISTS	(IN(CTX_BLACKLIST) | IN(CTX_EXCEPTIONS))
 #define IN_IDS		(IN(CTX_DEVICE) | IN(CTX_BL_DEVICE))
+/* Where upstream's map-management keywords are accepted without effect. */
+#define IN_MAPS		(IN_PATH | IN(CTX_MULTIPATH))
 
 static const struct keyword {
 	const char *name;
@@ -126,7 +155,9 @@ static const struct keyword {
 	{ "blacklist_exceptions", KW_EXCEPTIONS, true, IN(CTX_TOP) },
 	{ "devices", KW_DEVICES, true, IN(CTX_TOP) },
 	{ "overrides", KW_OVERRIDES, true, IN(CTX_TOP) },
+	{ "multipaths", KW_MULTIPATHS, true, IN(CTX_TOP) },
 	{ "device", KW_DEVICE, true, IN_LISTS | IN(CTX_DEVICES) },
+	{ "multipath", KW_MULTIPATH, true, IN(CTX_MULTIPATHS) },
 	{ "polling_interval", KW_POLLING, false, IN_PATH },
 	{ "max_polling_interval", KW_MAX_POLLING, false, IN_PATH },
 	{ "path_checker", KW_CHECKER, false, IN_PATH },
@@ -140,7 +171,67 @@ static const struct keyword {
 	/* Upstream's name for the directory of the checker plugins. */
 	{ "multipath_dir", KW_PLUGIN_DIR, false, IN(CTX_DEFAULTS) },
 	{ "socket_name", KW_SOCKET, false, IN(CTX_DEFAULTS) },
+	{ "wwid", KW_WWID, false, IN_LISTS | IN(CTX_MULTIPATH) },
+	{ "property", KW_PROPERTY, false, IN_LISTS },
+	{ "protocol", KW_PROTOCOL, false, IN_LISTS },
+	{ "alias", KW_ALIAS, false, IN(CTX_MULTIPATH) },
+	{ "product_blacklist", KW_PRODUCT_BL, false, IN(CTX_DEVICE) },
+	{ "revision", KW_REVISION, false, IN(CTX_DEVICE) },
 };
+
+/*
+ * The keywords of upstream's dict.c (names only, from its releases 0.4.9
+ * to 0.9.x, deprecated ones included, and three of the RHEL fork's) that
+ * this daemon does not implement: they decide how maps are built and
+ * managed (grouping, priorities, queueing, naming, which devices become
+ * maps), which multipathd does not do. Sorted, for bsearch().
+ */
+static const char *const map_keywords[] = {
+	"alias_prefix", "all_tg_pt", "allow_usb_devices", "auto_resize",
+	"bindings_file", "config_dir", "default_features",
+	"default_getuid_callout", "default_path_grouping_policy",
+	"default_selector", "default_uid_attribute", "deferred_remove",
+	"delay_wait_checks", "delay_watch_checks", "detect_checker",
+	"detect_pgpolicy", "detect_pgpolicy_use_tpg", "detect_prio",
+	"dev_loss_tmo", "disable_changed_wwids", "eh_deadline",
+	"enable_foreign", "failback", "fast_io_fail_tmo", "features",
+	"find_multipaths", "find_multipaths_timeout", "flush_on_last_del",
+	"force_sync", "getuid_callout", "ghost_delay", "gid",
+	"hardware_handler", "hw_str_match", "ignore_new_boot_devs",
+	"log_checker_err", "marginal_path_double_failed_time",
+	"marginal_path_err_rate_threshold",
+	"marginal_path_err_recheck_gap_time",
+	"marginal_path_err_sample_time", "marginal_pathgroups", "max_fds",
+	"max_retries", "max_sectors_kb", "missing_uev_wait_timeout", "mode",
+	"new_bindings_in_boot", "no_path_retry", "partition_delimiter",
+	"path_grouping_policy", "path_selector", "pg_timeout", "prio",
+	"prio_args", "prkeys_file", "purge_disconnected",
+	"queue_without_daemon", "reassign_maps", "recheck_wwid",
+	"remove_retries", "reservation_key", "retain_attached_hw_handler",
+	"retrigger_delay", "retrigger_tries", "rr_min_io", "rr_min_io_rq",
+	"rr_weight", "san_path_err_forget_rate", "san_path_err_recovery_time",
+	"san_path_err_threshold", "selector", "skip_kpartx", "strict_timing",
+	"udev_dir", "uid", "uid_attribute", "uid_attrs", "user_friendly_names",
+	"uxsock_timeout", "vpd_vendor", "wwids_file",
+};
+
+#define N_MAP_KEYWORDS	(sizeof(map_keywords) / sizeof(map_keywords[0]))
+/* overrides' "protocol { ... }" subsection is counted under this name. */
+#define MAP_SUBSECTION	"protocol"
+
+static int str_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Index of name in map_keywords[], or -1. */
+static int map_keyword_find(const char *name)
+{
+	const char *const *k = bsearch(name, map_keywords, N_MAP_KEYWORDS,
+				       sizeof(map_keywords[0]), str_cmp);
+
+	return k ? (int)(k - map_keywords) : -1;
+}
 
 static const struct keyword *keyword_find(const char *name)
 {
@@ -180,6 +271,19 @@ struct parser {
 	unsigned int open_line[CONF_DEPTH_MAX + 1];
 	struct dev_entry dev;		/* the device section being read */
 	bool dev_bad_id;		/* a vendor/product of it was refused */
+	struct bl_pattern dev_bl_product;	/* its product_blacklist */
+	unsigned int dev_bl_line;		/* where that was set */
+	/* The multipath section being read; "" while not set. */
+	char mp_wwid[CONF_WWID_MAX + 1];
+	char mp_alias[CONF_ALIAS_MAX + 1];
+	/*
+	 * Map-management keywords met: which (map_seen[i] for
+	 * map_keywords[i]; the last slot for MAP_SUBSECTION) and in which
+	 * order, for the notice at the end.
+	 */
+	bool map_seen[N_MAP_KEYWORDS + 1];
+	unsigned short map_order[N_MAP_KEYWORDS + 1];
+	unsigned int n_map_seen;
 	unsigned long regex_cost;	/* of the patterns so far */
 	struct mp_config *conf;
 };
@@ -441,7 +545,12 @@ static int dev_pattern(struct parser *p, const struct keyword *k,
 
 	if (!charge(p, k, v))
 		return 0;
-	rc = blacklist_pattern_set(field, v->text, err, sizeof(err));
+	/* Upstream negates with '!' in the blacklist sections only. */
+	if (p->stack[p->depth] == CTX_BL_DEVICE)
+		rc = blacklist_pattern_set_negatable(field, v->text, err,
+						     sizeof(err));
+	else
+		rc = blacklist_pattern_set(field, v->text, err, sizeof(err));
 	if (rc == -EINVAL) {
 		parse_warn(p, v->line, "%s \"%.64s\": %s; the device entry is ignored",
 			   k->name, v->text, err);
@@ -451,16 +560,72 @@ static int dev_pattern(struct parser *p, const struct keyword *k,
 	return rc;
 }
 
+/*
+ * product_blacklist: upstream blacklists the products it names for the
+ * entry's vendor. Kept aside until the entry is complete (close_section()).
+ */
+static int dev_bl_product(struct parser *p, const struct keyword *k,
+			  const struct token *v)
+{
+	char err[160];
+	int rc;
+
+	if (!charge(p, k, v))
+		return 0;
+	rc = blacklist_pattern_set_negatable(&p->dev_bl_product, v->text, err,
+					     sizeof(err));
+	if (rc == 0)
+		p->dev_bl_line = v->line;
+	if (rc == -EINVAL)
+		parse_warn(p, v->line, "%s \"%.64s\": %s, ignored", k->name,
+			   v->text, err);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/* A blacklist(_exceptions) pattern of kind; 0 (also after a warning) or -ENOMEM. */
+static int list_pattern(struct parser *p, const struct keyword *k,
+			const struct token *v, enum bl_kind kind)
+{
+	struct blacklist *bl = p->stack[p->depth] == CTX_BLACKLIST ?
+			       &p->conf->blacklist : &p->conf->exceptions;
+	char err[160];
+	int rc;
+
+	if (!charge(p, k, v))
+		return 0;
+	rc = blacklist_add(bl, kind, v->text, err, sizeof(err));
+	if (rc == -EINVAL)
+		parse_warn(p, v->line, "%s \"%.64s\": %s, ignored", k->name,
+			   v->text, err);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/*
+ * A multipath section's wwid or alias: bounded, and an alias must be a
+ * name device-mapper accepts (no '/'). Upstream compares WWIDs exactly.
+ */
+static void map_value(struct parser *p, const struct keyword *k,
+		      const struct token *v, char *field, size_t size)
+{
+	size_t len = strlen(v->text);
+
+	if (!len || len >= size ||
+	    (k->kw == KW_ALIAS && strchr(v->text, '/'))) {
+		parse_warn(p, v->line, "%s: invalid value \"%.64s\" (1 to %zu characters%s), ignored",
+			   k->name, v->text, size - 1,
+			   k->kw == KW_ALIAS ? ", no '/'" : "");
+		return;
+	}
+	memcpy(field, v->text, len + 1);
+}
+
 /* Apply "k v" in the current section; 0 (also after a warning) or -ENOMEM. */
 static int apply(struct parser *p, const struct keyword *k,
 		 const struct token *v)
 {
 	struct settings *s = section_settings(p);
 	struct mp_config *conf = p->conf;
-	struct blacklist *bl;
-	char err[160];
 	size_t len = strlen(v->text);
-	int rc;
 
 	switch (k->kw) {
 	case KW_POLLING:
@@ -484,14 +649,24 @@ static int apply(struct parser *p, const struct keyword *k,
 			memcpy(s->checker, v->text, len + 1);
 		return 0;
 	case KW_DEVNODE:
-		bl = p->stack[p->depth] == CTX_BLACKLIST ? &conf->blacklist
-							 : &conf->exceptions;
-		if (!charge(p, k, v))
-			return 0;
-		rc = blacklist_add_devnode(bl, v->text, err, sizeof(err));
-		if (rc == -EINVAL)
-			parse_warn(p, v->line, "devnode \"%.64s\": %s, ignored", v->text, err);
-		return rc == -EINVAL ? 0 : rc;
+		return list_pattern(p, k, v, BL_DEVNODE);
+	case KW_PROPERTY:
+		return list_pattern(p, k, v, BL_PROPERTY);
+	case KW_PROTOCOL:
+		return list_pattern(p, k, v, BL_PROTOCOL);
+	case KW_WWID:
+		if (p->stack[p->depth] != CTX_MULTIPATH)
+			return list_pattern(p, k, v, BL_WWID);
+		map_value(p, k, v, p->mp_wwid, sizeof(p->mp_wwid));
+		return 0;
+	case KW_ALIAS:
+		map_value(p, k, v, p->mp_alias, sizeof(p->mp_alias));
+		return 0;
+	case KW_PRODUCT_BL:
+		return dev_bl_product(p, k, v);
+	case KW_REVISION:
+		parse_warn(p, v->line, "revision: not supported, this device entry applies to every revision");
+		return 0;
 	case KW_VENDOR:
 		return dev_pattern(p, k, v, &p->dev.id.vendor);
 	case KW_PRODUCT:
@@ -558,13 +733,23 @@ static int open_section(struct parser *p, const struct keyword *k,
 	case KW_OVERRIDES:
 		next = CTX_OVERRIDES;
 		break;
+	case KW_MULTIPATHS:
+		next = CTX_MULTIPATHS;
+		break;
+	case KW_MULTIPATH:
+		next = CTX_MULTIPATH;
+		p->mp_wwid[0] = p->mp_alias[0] = '\0';
+		break;
 	default:
 		next = here == CTX_DEVICES ? CTX_DEVICE : CTX_BL_DEVICE;
 		memset(&p->dev, 0, sizeof(p->dev));
 		p->dev_bad_id = false;
 		break;
 	}
-	/* Only "device" nests, and only one deep, so depth stays bounded. */
+	/*
+	 * Only "device" and "multipath" nest, and only one deep, so depth
+	 * stays bounded.
+	 */
 	if (p->depth >= CONF_DEPTH_MAX)
 		return parse_error(p, line, "sections nested too deep");
 	p->depth++;
@@ -572,6 +757,48 @@ static int open_section(struct parser *p, const struct keyword *k,
 	p->open_name[p->depth] = k->name;
 	p->open_line[p->depth] = line;
 	return 0;
+}
+
+/*
+ * A device entry's product_blacklist becomes a blacklist device entry for
+ * its vendor and those products; 0 or -ENOMEM.
+ */
+static int add_product_blacklist(struct parser *p)
+{
+	struct bl_device d = { .product = p->dev_bl_product };
+	const char *vendor = p->dev.id.vendor.text;
+	char err[160];
+	int rc;
+
+	if (!p->dev_bl_product.text)
+		return 0;
+	memset(&p->dev_bl_product, 0, sizeof(p->dev_bl_product));
+	if (vendor) {
+		unsigned int cost = blacklist_pattern_cost(vendor);
+
+		/* The vendor is compiled a second time: charge it again. */
+		if (p->regex_cost + cost > CONF_REGEX_BUDGET) {
+			parse_warn(p, p->dev_bl_line, "product_blacklist: the configuration's patterns would expand to more than %d elements, ignored",
+				   CONF_REGEX_BUDGET);
+			blacklist_device_clear(&d);
+			return 0;
+		}
+		/*
+		 * Read as in a blacklist section ('!' negates), as upstream
+		 * does: a vendor that means nothing there blacklists nothing.
+		 */
+		rc = blacklist_pattern_set_negatable(&d.vendor, vendor, err,
+						     sizeof(err));
+		if (rc) {
+			blacklist_device_clear(&d);
+			return rc == -EINVAL ? 0 : rc;
+		}
+		p->regex_cost += cost;
+	}
+	rc = blacklist_add_device(&p->conf->blacklist, &d);
+	if (rc)
+		blacklist_device_clear(&d);
+	return rc;
 }
 
 static int close_section(struct parser *p)
@@ -601,16 +828,26 @@ static int close_section(struct parser *p)
 		}
 		if (c == CTX_DEVICE) {
 			check_intervals(p, &p->dev.set);
-			rc = config_add_device(conf, &p->dev);
+			rc = add_product_blacklist(p);
+			if (!rc)
+				rc = config_add_device(conf, &p->dev);
 		} else {
 			rc = blacklist_add_device(p->stack[p->depth] == CTX_BLACKLIST ?
 						  &conf->blacklist : &conf->exceptions,
 						  &p->dev.id);
 		}
 		break;
+	case CTX_MULTIPATH:
+		/* Upstream requires the wwid; without an alias, nothing to keep. */
+		if (!p->mp_wwid[0])
+			parse_warn(p, line, "multipath without wwid, ignored");
+		else if (p->mp_alias[0])
+			rc = config_add_alias(conf, p->mp_wwid, p->mp_alias);
+		break;
 	default:
 		break;
 	}
+	blacklist_pattern_clear(&p->dev_bl_product);
 	return rc;
 }
 
@@ -634,18 +871,80 @@ static int skip_block(struct parser *p, unsigned int line)
 	return 0;
 }
 
+/*
+ * A map-management keyword (map_keywords[i], or MAP_SUBSECTION for i ==
+ * N_MAP_KEYWORDS): said once at debug level, named in the notice at the end.
+ */
+static void map_keyword_seen(struct parser *p, unsigned int i,
+			     unsigned int line)
+{
+	const char *name = i < N_MAP_KEYWORDS ? map_keywords[i] : MAP_SUBSECTION;
+
+	mpath_log(MPATH_LOG_DEBUG, "%s:%u: '%s' is for map management, not used by this daemon",
+		  p->name, line, name);
+	if (p->map_seen[i])
+		return;
+	p->map_seen[i] = true;
+	p->map_order[p->n_map_seen++] = i;
+}
+
+/*
+ * One notice for all of them, in the order the file first used them,
+ * naming as many as one log message holds (mpath_vlog() cuts at 511
+ * characters); each use is logged at debug level (verbosity 4).
+ */
+static void map_keywords_notice(struct parser *p)
+{
+	char list[400];
+	size_t len = 0, room, name_len = strlen(p->name);
+	unsigned int i, shown = 0;
+
+	if (!p->n_map_seen)
+		return;
+	/*
+	 * The rest of the message takes about 110 characters and the
+	 * file's name: the list gets what remains of the 511.
+	 */
+	room = name_len < 400 ? 400 - name_len : 0;
+	if (room > sizeof(list))
+		room = sizeof(list);
+	list[0] = '\0';
+	for (i = 0; i < p->n_map_seen; i++) {
+		unsigned int k = p->map_order[i];
+		const char *name = k < N_MAP_KEYWORDS ? map_keywords[k] : MAP_SUBSECTION;
+
+		if (len + strlen(name) + 2 >= room)
+			break;
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				i ? ", " : "", name);
+		shown++;
+	}
+	if (shown < p->n_map_seen)
+		mpath_log(MPATH_LOG_NOTICE, "%s: %u keywords for map management are not used by this daemon: %s%s%u more (verbosity 4 logs each)",
+			  p->name, p->n_map_seen, list, shown ? " and " : "",
+			  p->n_map_seen - shown);
+	else
+		mpath_log(MPATH_LOG_NOTICE, "%s: %u keyword%s for map management %s not used by this daemon: %s",
+			  p->name, p->n_map_seen, p->n_map_seen == 1 ? "" : "s",
+			  p->n_map_seen == 1 ? "is" : "are", list);
+}
+
 /* p->cur is a word: a keyword with its value or a section's name. */
 static int statement(struct parser *p)
 {
 	const struct token *t = p->cur, *v = NULL;
 	const struct keyword *k = keyword_find(t->text);
 	enum ctx here = p->stack[p->depth];
-	int rc;
+	int rc, map = -1;
 
 	if ((rc = peek(p)))
 		return rc;
 	if (p->ahead->type == TOK_OPEN) {
 		p->have_ahead = false;
+		if (here == CTX_OVERRIDES && strcmp(t->text, MAP_SUBSECTION) == 0) {
+			map_keyword_seen(p, N_MAP_KEYWORDS, t->line);
+			return skip_block(p, t->line);
+		}
 		if (!k) {
 			parse_warn(p, t->line, "unknown section '%.64s', skipped", t->text);
 			return skip_block(p, t->line);
@@ -665,7 +964,12 @@ static int statement(struct parser *p)
 		v = p->ahead;
 		p->have_ahead = false;
 	}
-	if (!k)
+	if (!k && (map = map_keyword_find(t->text)) >= 0 && (IN_MAPS & IN(here)))
+		map_keyword_seen(p, map, t->line);
+	else if (!k && map >= 0)
+		parse_warn(p, t->line, "'%s' is not allowed in %s, ignored",
+			   map_keywords[map], ctx_names[here]);
+	else if (!k)
 		parse_warn(p, t->line, "unknown keyword '%.64s', ignored", t->text);
 	else if (!(k->where & IN(here)))
 		parse_warn(p, t->line, "'%s' is not allowed in %s, ignored", k->name,
@@ -734,8 +1038,13 @@ int config_parse(const char *buf, size_t len, const char *name,
 	p->conf = conf;
 
 	rc = parse(p);
+	if (!rc) {
+		map_keywords_notice(p);
+		rc = config_finish(conf);
+	}
 	/* A syntax error may leave a device section half read. */
 	blacklist_device_clear(&p->dev.id);
+	blacklist_pattern_clear(&p->dev_bl_product);
 	free(p);
 	if (rc) {
 		config_free(conf);

@@ -51,6 +51,12 @@ void config_free(struct mp_config *conf)
 	free(conf->devices);
 	blacklist_clear(&conf->blacklist);
 	blacklist_clear(&conf->exceptions);
+	for (i = 0; i < conf->n_aliases; i++) {
+		free(conf->aliases[i].wwid);
+		free(conf->aliases[i].alias);
+	}
+	free(conf->aliases);
+	free(conf->alias_index);
 	free(conf->plugin_dir);
 	free(conf->socket_name);
 	free(conf);
@@ -68,6 +74,58 @@ int config_add_device(struct mp_config *conf, struct dev_entry *dev)
 	list[conf->n_devices++] = *dev;
 	conf->devices = list;
 	memset(dev, 0, sizeof(*dev));
+	return 0;
+}
+
+int config_add_alias(struct mp_config *conf, const char *wwid,
+		     const char *alias)
+{
+	struct mp_alias *list, a = { strdup(wwid), strdup(alias) };
+
+	if (!a.wwid || !a.alias ||
+	    conf->n_aliases >= ((size_t)-1) / sizeof(*list) - 1)
+		goto fail;
+	list = realloc(conf->aliases, (conf->n_aliases + 1) * sizeof(*list));
+	if (!list)
+		goto fail;
+	list[conf->n_aliases++] = a;
+	conf->aliases = list;
+	return 0;
+fail:
+	free(a.wwid);
+	free(a.alias);
+	return -ENOMEM;
+}
+
+/* By wwid, then by position in the file, so that the last entry wins. */
+static int alias_cmp(const void *a, const void *b)
+{
+	const struct mp_alias *x = *(const struct mp_alias *const *)a;
+	const struct mp_alias *y = *(const struct mp_alias *const *)b;
+	int c = strcmp(x->wwid, y->wwid);
+
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A file may name tens of thousands of maps and "show maps" asks for each
+ * map's alias: a sorted index keeps that O(log n) per map.
+ */
+int config_finish(struct mp_config *conf)
+{
+	size_t i;
+
+	if (!conf->n_aliases)
+		return 0;
+	conf->alias_index = calloc(conf->n_aliases, sizeof(*conf->alias_index));
+	if (!conf->alias_index)
+		return -ENOMEM;
+	for (i = 0; i < conf->n_aliases; i++)
+		conf->alias_index[i] = &conf->aliases[i];
+	qsort(conf->alias_index, conf->n_aliases, sizeof(*conf->alias_index),
+	      alias_cmp);
 	return 0;
 }
 
@@ -175,11 +233,47 @@ const char *config_socket_name(const struct mp_config *conf)
 	return conf->socket_name;
 }
 
+bool config_blacklisted_path(const struct mp_config *conf,
+			     const struct bl_path *path)
+{
+	return blacklist_check(&conf->blacklist, &conf->exceptions, path) !=
+	       BL_PASS;
+}
+
+const char *config_blacklist_reason(const struct mp_config *conf,
+				    const struct bl_path *path)
+{
+	enum bl_reason r = blacklist_check(&conf->blacklist, &conf->exceptions,
+					   path);
+
+	return r == BL_PASS ? NULL : blacklist_reason_name(r);
+}
+
 bool config_blacklisted(const struct mp_config *conf, const char *devnode,
 			const char *vendor, const char *product)
 {
 	return blacklist_excluded(&conf->blacklist, &conf->exceptions,
 				  devnode, vendor, product);
+}
+
+const char *config_alias(const struct mp_config *conf, const char *wwid)
+{
+	size_t lo = 0, hi = conf->n_aliases;
+
+	if (!wwid || !conf->alias_index)
+		return NULL;
+	/* The first entry whose wwid sorts after wwid; the one before it wins. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(conf->alias_index[mid]->wwid, wwid) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && strcmp(conf->alias_index[lo - 1]->wwid, wwid) == 0)
+		return conf->alias_index[lo - 1]->alias;
+	return NULL;
 }
 
 void config_path_settings(const struct mp_config *conf, const char *vendor,
@@ -289,6 +383,13 @@ char *config_dump(const struct mp_config *conf)
 	fprintf(f, "}\noverrides {\n");
 	dump_settings(f, "\t", &conf->overrides, false);
 	fprintf(f, "}\n");
+	if (conf->n_aliases) {
+		fprintf(f, "multipaths {\n");
+		for (i = 0; i < conf->n_aliases; i++)
+			fprintf(f, "\tmultipath {\n\t\twwid \"%s\"\n\t\talias \"%s\"\n\t}\n",
+				conf->aliases[i].wwid, conf->aliases[i].alias);
+		fprintf(f, "}\n");
+	}
 
 	if (ferror(f)) {
 		fclose(f);

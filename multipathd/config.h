@@ -51,13 +51,52 @@ const char *config_plugin_dir(const struct mp_config *conf);	/* NULL: library de
 const char *config_socket_name(const struct mp_config *conf);	/* "@..." abstract */
 
 /*
- * config_blacklisted - is this device excluded? devnode is the kernel name
- * ("sda", "loop0"); vendor and product may be NULL (unknown). An exception
- * (blacklist_exceptions) that matches wins over any blacklist entry. The
- * built-in blacklist keeps out ram, zram, loop, dm-, sr, fd, md, nbd, ... .
+ * What the blacklist may look at in a path. Any field may be NULL: what is
+ * not known matches no entry of its kind (neither "RE" nor "!RE").
  */
+struct bl_path {
+	const char *devnode;	/* kernel name: "sda", "loop0" */
+	const char *vendor;	/* SCSI vendor, product: "NETAPP", "LUN C-Mode" */
+	const char *product;
+	const char *wwid;	/* as upstream's uid_attribute gives it: "36001405..." */
+	const char *protocol;	/* upstream's names: "scsi:fcp", "nvme:tcp", ... */
+	/* The device's udev properties, "NAME=VALUE" (or "NAME"), NULL-ended. */
+	const char *const *props;
+};
+
+/*
+ * config_blacklisted_path - is this path excluded? The criteria are tried
+ * in upstream's order: udev properties, devnode, vendor/product, protocol,
+ * wwid. Within one criterion, a matching blacklist_exceptions entry wins
+ * over a blacklist entry; an exception of one kind does not let in a path
+ * excluded by an entry of another kind. '!' before a pattern inverts it.
+ * With "property" entries in blacklist_exceptions, a path whose WWID and
+ * properties are known but none of whose property names match them is
+ * excluded (upstream's "udev property missing"). The built-in blacklist
+ * keeps out ram, zram, loop, dm-, sr, fd, md, nbd, ... by devnode.
+ * Any thread; no lock (the configuration is immutable).
+ */
+bool config_blacklisted_path(const struct mp_config *conf,
+			     const struct bl_path *path);
+
+/*
+ * config_blacklist_reason - NULL when config_blacklisted_path() is false,
+ * else why it is true: "udev property", "udev property missing",
+ * "device node name", "vendor/product", "protocol" or "wwid".
+ */
+const char *config_blacklist_reason(const struct mp_config *conf,
+				    const struct bl_path *path);
+
+/* config_blacklisted - the same for a path known by these three only. */
 bool config_blacklisted(const struct mp_config *conf, const char *devnode,
 			const char *vendor, const char *product);
+
+/*
+ * config_alias - the alias that multipaths { multipath { wwid W alias A } }
+ * gives the map whose WWID is exactly wwid (the last entry wins, as
+ * upstream merges them), or NULL. The string lives as long as conf.
+ */
+const char *config_alias(const struct mp_config *conf, const char *wwid);
 
 /*
  * config_path_settings - the settings for a path: overrides, then the first

@@ -81,6 +81,7 @@ static void udev_event(struct daemon *d)
 			maps_event(d, &ev.dm);
 			break;
 		}
+		disc_facts_release(&ev.pf);
 	}
 	if (ret == -ENOBUFS) {
 		/* Events were lost: look at what is there now. */
@@ -139,8 +140,7 @@ int daemon_reconfigure(struct daemon *d)
 	for (i = 0; i < d->nr_paths;) {
 		struct path *pp = d->paths[i];
 
-		if (config_blacklisted(conf, pp->facts.devnode, pp->facts.vendor,
-				       pp->facts.product)) {
+		if (path_blacklisted(d, &pp->facts)) {
 			path_remove(d, pp);	/* moves the last one here */
 			continue;
 		}
@@ -205,7 +205,9 @@ static int daemon_setup(struct daemon *d)
 	}
 	if (!sock || !*sock)
 		sock = config_socket_name(d->conf);
-	d->listenfd = cli_listen(sock);
+	d->listenfd = notify_take_socket(d, sock);	/* socket activation */
+	if (d->listenfd < 0)
+		d->listenfd = cli_listen(sock);
 	if (d->listenfd < 0) {
 		listen_failed(sock, d->listenfd);
 		return d->listenfd;
@@ -286,6 +288,9 @@ static void dispatch(struct daemon *d, struct epoll_event *ev, bool *collect)
 	case TAG_UDEV:
 		udev_event(d);
 		break;
+	case TAG_WATCHDOG:
+		notify_watchdog(d);
+		break;
 	default:
 		clients_event(d, ev->data.ptr, ev->events);
 		break;
@@ -305,6 +310,7 @@ int daemon_run(struct daemon *d)
 		return err;
 	}
 	d->running = true;
+	notify_ready(d);
 	while (d->running) {
 		bool collect = false;
 		int i, n;
@@ -322,10 +328,15 @@ int daemon_run(struct daemon *d)
 		if (collect)
 			checks_collect(d);
 		paths_sweep_detaching(d);
-		if (d->reconfigure && d->running)
+		if (d->reconfigure && d->running) {
+			notify_reloading(d);
 			daemon_reconfigure(d);
+			notify_reloaded(d);
+		}
+		notify_status(d);
 	}
 	mpath_log(MPATH_LOG_NOTICE, "multipathd stopping");
+	notify_stopping(d);
 	daemon_teardown(d);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "discovery.h"
 #include "dm.h"
 #include "maps.h"
+#include "notify.h"
 
 /* One monitored block device. Owned by daemon.paths. */
 struct path {
@@ -45,15 +46,19 @@ struct path {
  * epoll tags of the loop's fixed sources; a client's events carry its
  * struct client pointer instead (never this small).
  */
-enum { TAG_TIMER = 1, TAG_SIGNAL, TAG_LISTEN, TAG_EVENTS, TAG_UDEV, TAG_MAX };
+enum { TAG_TIMER = 1, TAG_SIGNAL, TAG_LISTEN, TAG_EVENTS, TAG_UDEV,
+       TAG_WATCHDOG, TAG_MAX };
 
 struct daemon {
 	struct mp_config *conf;
 	const char *conf_file;		/* NULL: the default */
 	bool foreground;
+	struct notify_state notify;	/* systemd (notify.h) */
 
 	struct path **paths;		/* the path table */
 	unsigned int nr_paths, cap_paths;
+	char (*deleted)[32];		/* "del path" names, kept out until */
+	unsigned int nr_deleted;	/* "add path" (paths.c) */
 
 	int epfd, timerfd, sigfd, listenfd, evfd;
 	struct udev *udev;
@@ -90,8 +95,11 @@ uint64_t now_ns(void);
 /* paths.c */
 struct path *path_find(struct daemon *d, const char *devnode);
 struct path *path_find_devt(struct daemon *d, dev_t devt);
+bool path_blacklisted(struct daemon *d, const struct path_facts *pf);
 void path_add(struct daemon *d, const struct path_facts *pf);
 void path_remove(struct daemon *d, struct path *pp);
+int path_add_operator(struct daemon *d, const struct path_facts *pf);
+int path_del_operator(struct daemon *d, struct path *pp);
 void path_apply_config(struct daemon *d, struct path *pp, bool reselect);
 void paths_free(struct daemon *d);
 void path_check_detach(struct path *pp);

@@ -97,8 +97,140 @@ static int facts_names(struct udev_device *dev, struct path_facts *pf)
 	return 0;
 }
 
-/* Everything about an existing device, read from sysfs now. */
-static int facts_read(struct udev_device *dev, struct path_facts *pf)
+/* Bounds on what a device's properties may cost: they come from udev rules. */
+#define PROPS_MAX	256
+#define PROPS_BYTES	(32 * 1024)
+
+void disc_facts_release(struct path_facts *pf)
+{
+	free(pf->props);
+	pf->props = NULL;
+}
+
+/*
+ * The udev properties of dev as "NAME=VALUE" strings, pointers and text in
+ * one allocation (one free()). Past the bounds the rest are left out, and
+ * said at debug level. NULL when there are none or on ENOMEM.
+ */
+static char **props_read(struct udev_device *dev)
+{
+	struct udev_list_entry *first, *e;
+	size_t n = 0, bytes = 0, off;
+	char **props, *text;
+
+	first = udev_device_get_properties_list_entry(dev);
+	udev_list_entry_foreach(e, first) {
+		size_t len = strlen(udev_list_entry_get_name(e)) + 2 +
+			     strlen(udev_list_entry_get_value(e) ?: "");
+
+		if (n == PROPS_MAX || bytes + len > PROPS_BYTES) {
+			mpath_log(MPATH_LOG_DEBUG, "discovery: %s: more udev properties than %d or %d bytes; the rest ignored",
+				  udev_device_get_sysname(dev) ?: "?",
+				  PROPS_MAX, PROPS_BYTES);
+			break;
+		}
+		n++;
+		bytes += len;
+	}
+	if (!n)
+		return NULL;
+	props = malloc((n + 1) * sizeof(*props) + bytes);
+	if (!props)
+		return NULL;
+	text = (char *)(props + n + 1);
+	off = 0;
+	n = 0;
+	udev_list_entry_foreach(e, first) {
+		const char *name = udev_list_entry_get_name(e);
+		const char *value = udev_list_entry_get_value(e) ?: "";
+		size_t len = strlen(name) + 2 + strlen(value);
+
+		if (off + len > bytes)
+			break;
+		props[n++] = text + off;
+		off += sprintf(text + off, "%s=%s", name, value) + 1;
+	}
+	props[n] = NULL;
+	return props;
+}
+
+/*
+ * The WWID as upstream's multipath names it (its uid_attribute): udev's
+ * ID_SERIAL for SCSI disks ("3" and the NAA identifier for most arrays),
+ * ID_WWN for NVMe. Without udevd there is no ID_SERIAL; the kernel's own
+ * VPD-derived device/wwid ("naa.600a...") is then turned into the same
+ * form ("3600a..."), as scsi_id would give it.
+ */
+static void wwid_read(struct udev_device *dev, struct udev_device *sdev,
+		      struct path_facts *pf)
+{
+	static const struct { const char *prefix, *type; } kinds[] = {
+		{ "naa.", "3" }, { "eui.", "2" }, { "t10.", "1" },
+	};
+	const char *v = udev_device_get_property_value(dev, "ID_SERIAL");
+	unsigned int i;
+	size_t len;
+
+	if (!v && strncmp(pf->devnode, "nvme", 4) == 0)
+		v = udev_device_get_property_value(dev, "ID_WWN");
+	if (v) {
+		copy_trimmed(pf->wwid, sizeof(pf->wwid), v);
+		return;
+	}
+	v = sdev ? udev_device_get_sysattr_value(sdev, "wwid") : NULL;
+	if (!v)
+		return;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strncmp(v, kinds[i].prefix, 4) == 0) {
+			snprintf(pf->wwid, sizeof(pf->wwid), "%s%s",
+				 kinds[i].type, v + 4);
+			/* sysfs pads some identifiers with blanks. */
+			len = strlen(pf->wwid);
+			while (len && pf->wwid[len - 1] == ' ')
+				pf->wwid[--len] = '\0';
+			return;
+		}
+	}
+}
+
+/* Upstream's protocol names, from the SCSI transport above the disk. */
+static void protocol_read(struct udev_device *dev, struct path_facts *pf)
+{
+	static const struct { const char *subsystem, *protocol; } kinds[] = {
+		{ "fc_remote_ports", "scsi:fcp" }, { "iscsi_session", "scsi:iscsi" },
+		{ "sas_end_device", "scsi:sas" }, { "sas_device", "scsi:sas" },
+		{ "ata_port", "scsi:ata" },
+	};
+	struct udev_device *p;
+	unsigned int i;
+
+	if (strncmp(pf->devnode, "nvme", 4) == 0) {
+		snprintf(pf->protocol, sizeof(pf->protocol), "nvme");
+		return;
+	}
+	if (!pf->is_scsi)
+		return;
+	for (p = udev_device_get_parent(dev); p; p = udev_device_get_parent(p)) {
+		const char *sub = udev_device_get_subsystem(p);
+
+		for (i = 0; sub && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			if (strcmp(sub, kinds[i].subsystem) == 0) {
+				snprintf(pf->protocol, sizeof(pf->protocol),
+					 "%s", kinds[i].protocol);
+				return;
+			}
+		}
+	}
+	snprintf(pf->protocol, sizeof(pf->protocol), "scsi:unspec");
+}
+
+/*
+ * Everything about an existing device, read from sysfs (and udev's
+ * database) now; its udev properties too when props (free them with
+ * disc_facts_release()).
+ */
+static int facts_read(struct udev_device *dev, struct path_facts *pf,
+		      bool props)
 {
 	struct udev_device *sdev;
 	int err = facts_names(dev, pf);
@@ -108,14 +240,18 @@ static int facts_read(struct udev_device *dev, struct path_facts *pf)
 	/* The parent is owned by dev: not unreferenced here. */
 	sdev = udev_device_get_parent_with_subsystem_devtype(dev, "scsi",
 							      "scsi_device");
-	if (!sdev)
-		return 0;
-	pf->is_scsi = strncmp(pf->devnode, "sd", 2) == 0;
-	copy_trimmed(pf->vendor, sizeof(pf->vendor),
-		     udev_device_get_sysattr_value(sdev, "vendor"));
-	copy_trimmed(pf->product, sizeof(pf->product),
-		     udev_device_get_sysattr_value(sdev, "model"));
-	pf->scsi_timeout = sysattr_uint(sdev, "timeout");
+	if (sdev) {
+		pf->is_scsi = strncmp(pf->devnode, "sd", 2) == 0;
+		copy_trimmed(pf->vendor, sizeof(pf->vendor),
+			     udev_device_get_sysattr_value(sdev, "vendor"));
+		copy_trimmed(pf->product, sizeof(pf->product),
+			     udev_device_get_sysattr_value(sdev, "model"));
+		pf->scsi_timeout = sysattr_uint(sdev, "timeout");
+	}
+	wwid_read(dev, sdev, pf);
+	protocol_read(dev, pf);
+	if (props)
+		pf->props = props_read(dev);
 	return 0;
 }
 
@@ -165,15 +301,34 @@ int disc_enumerate(struct udev *udev,
 				  syspath);
 			continue;
 		}
-		if (is_disk(dev) && facts_read(dev, &pf) == 0)
+		if (is_disk(dev) && facts_read(dev, &pf, true) == 0) {
 			fn(&pf, data);
-		else
+			disc_facts_release(&pf);
+		} else
 			mpath_log(MPATH_LOG_DEBUG, "discovery: %s ignored",
 				  syspath);
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
 	return 0;
+}
+
+int disc_device(struct udev *udev, const char *name, dev_t devt,
+		struct path_facts *pf)
+{
+	struct udev_device *dev;
+	int err;
+
+	errno = 0;
+	dev = name ? udev_device_new_from_subsystem_sysname(udev, "block", name) :
+		     udev_device_new_from_devnum(udev, 'b', devt);
+	if (!dev)
+		return errno && errno != ENOENT ? -errno : -ENODEV;
+	/* A partition is not a path: discovery would not add it either. */
+	/* With its properties: the blacklist's "property" entries judge it. */
+	err = is_disk(dev) ? facts_read(dev, pf, true) : -ENOTBLK;
+	udev_device_unref(dev);
+	return err;
 }
 
 int disc_monitor_open(struct udev *udev, struct udev_monitor **ret)
@@ -279,6 +434,7 @@ int disc_monitor_receive(struct udev_monitor *mon, struct disc_event *ev)
 	const char *act, *name;
 	int ret = 0;
 
+	ev->pf.props = NULL;	/* disc_facts_release() is always safe */
 	errno = 0;
 	dev = udev_monitor_receive_device(mon);
 	if (!dev) {
@@ -309,7 +465,7 @@ int disc_monitor_receive(struct udev_monitor *mon, struct disc_event *ev)
 			ret = 1;
 		}
 	} else if (strcmp(act, "add") == 0 || strcmp(act, "change") == 0) {
-		if (facts_read(dev, &ev->pf) == 0) {
+		if (facts_read(dev, &ev->pf, true) == 0) {
 			ev->action = act[0] == 'a' ? DISC_ADD : DISC_CHANGE;
 			ret = 1;
 		}

@@ -25,7 +25,19 @@ struct path_facts {
 	char vendor[9];		/* "" when unknown */
 	char product[17];
 	unsigned int scsi_timeout;	/* seconds from sysfs; 0 unknown */
+	char wwid[64];		/* as upstream's uid_attribute: "3600a0..."; "" unknown */
+	char protocol[16];	/* upstream's names: "scsi:fcp", "nvme"; "" unknown */
+	/*
+	 * The device's udev properties ("NAME=VALUE", NULL-ended), for the
+	 * blacklist's "property" entries. Only while discovery hands the facts
+	 * over (its callback, or until disc_facts_release() of an event): a
+	 * path's own copy holds NULL. NULL also when they were not read.
+	 */
+	char **props;
 };
+
+/* disc_facts_release - free pf->props (an event's); NULL after. */
+void disc_facts_release(struct path_facts *pf);
 
 enum disc_action { DISC_ADD, DISC_CHANGE, DISC_REMOVE, DISC_DM };
 
@@ -43,6 +55,16 @@ struct disc_event {
 int disc_enumerate(struct udev *udev,
 		   void (*fn)(const struct path_facts *pf, void *data),
 		   void *data);
+
+/*
+ * disc_device - the facts of one existing whole disk, by kernel name (or,
+ * when name is NULL, by number), as disc_enumerate() would read them:
+ * for "add path", its udev properties included (disc_facts_release()
+ * them). 0, -ENODEV when there is no such block device, -ENOTBLK when it
+ * is not a whole disk, or another -errno.
+ */
+int disc_device(struct udev *udev, const char *name, dev_t devt,
+		struct path_facts *pf);
 
 /* disc_monitor_open - a udev monitor for block devices; its fd is pollable. */
 int disc_monitor_open(struct udev *udev, struct udev_monitor **ret);

@@ -29,9 +29,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: multipathd [-d] [-v LEVEL] [-c FILE]\n"
+		"usage: multipathd [-d] [-s] [-v LEVEL] [-c FILE]\n"
 		"       multipathd [-c FILE] COMMAND...\n"
-		"       multipathd -k\n"
+		"       multipathd -k[COMMAND]\n"
 		"\n"
 		"Monitors every path to multipathed storage with its path checker and\n"
 		"tells device-mapper to fail paths that go down and reinstate them\n"
@@ -39,11 +39,17 @@ static void usage(FILE *f)
 		"\n"
 		"  -d          stay in the foreground and log to stderr (default:\n"
 		"              run as a daemon, write %s, log to syslog)\n"
+		"  -s          no timestamps in the log on stderr (systemd's journal\n"
+		"              adds its own)\n"
 		"  -v LEVEL    verbosity 0-6: 0-1 errors, 2 state changes (default),\n"
 		"              3 more, 4-6 debug; overrides the configuration\n"
 		"  -c FILE     configuration file (default %s; without one,\n"
 		"              built-in defaults apply)\n"
 		"  -k          interactive client: send commands typed at a prompt\n"
+		"  -kCOMMAND   send COMMAND, as in multipathd -k'show paths'\n"
+		"  -B, -n, -w  accepted for upstream's units and scripts, and ignored:\n"
+		"              this multipathd writes no bindings file, creates no\n"
+		"              maps, and follows device-mapper through uevents\n"
 		"  -h          this help\n"
 		"\n"
 		"COMMAND is sent to the running daemon, e.g. \"show paths\", \"show paths\n"
@@ -66,14 +72,49 @@ static int level_of_verbosity(int v)
 	return MPATH_LOG_DEBUG;
 }
 
+/* How log_stderr() writes: set once in main(), before any thread runs. */
+struct log_format {
+	bool timestamps;	/* -d without -s */
+	bool journal;		/* stderr is systemd's journal */
+};
+
 static void log_stderr(int level, const char *msg, void *data)
 {
+	const struct log_format *lf = data;
+	const char *tag = level <= MPATH_LOG_WARNING ?
+			  (level == MPATH_LOG_ERR ? "error: " : "warning: ") : "";
 	struct timespec ts;
 
+	if (lf && lf->journal) {
+		/* "<N>": the journal files the line at syslog level N. */
+		fprintf(stderr, "<%d>%s%s\n", level, tag, msg);
+		return;
+	}
+	if (lf && !lf->timestamps) {
+		fprintf(stderr, "multipathd: %s%s\n", tag, msg);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	fprintf(stderr, "%ld.%03ld multipathd: %s%s\n", (long)ts.tv_sec,
-		ts.tv_nsec / 1000000, level <= MPATH_LOG_WARNING ?
-		(level == MPATH_LOG_ERR ? "error: " : "warning: ") : "", msg);
+		ts.tv_nsec / 1000000, tag, msg);
+}
+
+/*
+ * Is stderr the journal? systemd says so in $JOURNAL_STREAM ("DEV:INO" of
+ * the stream it connected), which a child with redirected stderr inherits
+ * too: hence the comparison with what stderr really is.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
 }
 
 static void log_syslog(int level, const char *msg, void *data)
@@ -238,16 +279,48 @@ static int client(struct daemon *d, int argc, char **argv, bool interactive)
 	return err;
 }
 
+/*
+ * -k'show paths format "%d %t"': upstream's client sends the string as
+ * one command line. Ours joins its words with blanks (quoting a word that
+ * has any), so the string is split at blanks first: joined again, it is
+ * the line as given, its quotes included.
+ */
+static int client_line(struct daemon *d, char *line)
+{
+	char **words, *save = NULL, *w;
+	int n = 0, err;
+
+	words = calloc(strlen(line) / 2 + 2, sizeof(*words));
+	if (!words) {
+		fprintf(stderr, "multipathd: out of memory\n");
+		return 1;
+	}
+	for (w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	err = client(d, n, words, false);
+	free(words);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
+	static struct log_format lf = { .timestamps = true };
 	struct daemon d = { 0 };
 	int verbosity = -1, opt, err, pidfd = -1;
 	bool interactive = false, missing = false;
+	char *command = NULL;
 
-	while ((opt = getopt(argc, argv, "+dv:c:kh")) != -1) {
+	while ((opt = getopt(argc, argv, "+dsv:c:k::hBnw")) != -1) {
 		switch (opt) {
 		case 'd':
 			d.foreground = true;
+			break;
+		case 's':
+			lf.timestamps = false;
+			break;
+		case 'B':	/* read-only bindings: we write none */
+		case 'n':	/* upstream ignores it too */
+		case 'w':	/* old dm event waiting: we follow uevents */
 			break;
 		case 'v':
 			/* One digit: atoi() would take "abc" for 0. */
@@ -261,7 +334,11 @@ int main(int argc, char **argv)
 			d.conf_file = optarg;
 			break;
 		case 'k':
-			interactive = true;
+			/* -k'show paths': upstream's one-shot form. */
+			if (optarg && *optarg)
+				command = optarg;
+			else
+				interactive = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -272,10 +349,22 @@ int main(int argc, char **argv)
 		}
 	}
 
-	mpath_log_set_handler(log_stderr, NULL);
+	lf.journal = stderr_is_journal();
+	mpath_log_set_handler(log_stderr, &lf);
 	mpath_log_set_level(MPATH_LOG_WARNING);
+	if (command)
+		return client_line(&d, command);
 	if (interactive || optind < argc)
 		return client(&d, argc - optind, argv + optind, interactive);
+	/* Before daemonize() forks: LISTEN_PID names this process. */
+	if (notify_early(&d.notify) < 0)
+		return 1;
+	/*
+	 * The file's own verbosity is not known before it is read: -v, or
+	 * the default level, so that the load's notices (the summary of map
+	 * management keywords) are seen at start, not only at a reconfigure.
+	 */
+	mpath_log_set_level(level_of_verbosity(verbosity >= 0 ? verbosity : 2));
 	err = config_load(d.conf_file, &d.conf, &missing);
 	if (!err && missing && d.conf_file) {
 		/* Named on the command line: a typo must not mean defaults. */

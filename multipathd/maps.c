@@ -370,6 +370,20 @@ static void path_state_read(struct mpath_map *m, struct map_path *mp,
 }
 
 /*
+ * The alias the configuration gives the map's WWID (its dm uuid without
+ * upstream's "mpath-" prefix). Copied: the configuration changes at a
+ * reconfigure, which re-reads every map.
+ */
+static void map_alias_update(struct daemon *d, struct mpath_map *m)
+{
+	const char *alias = NULL;
+
+	if (d->conf && strncmp(m->uuid, "mpath-", 6) == 0)
+		alias = config_alias(d->conf, m->uuid + 6);
+	snprintf(m->alias, sizeof(m->alias), "%s", alias ? alias : "");
+}
+
+/*
  * Install what dm_map_read() gave into m: the new path list replaces the
  * old one, the paths of the table are linked to the monitored paths, and
  * paths that left or joined are moved. Takes info's path array.
@@ -385,6 +399,7 @@ static int map_take(struct daemon *d, struct mpath_map *m,
 	if (!np)
 		return -ENOMEM;
 	snprintf(m->uuid, sizeof(m->uuid), "%s", info->uuid);
+	map_alias_update(d, m);
 	for (i = 0; i < info->nr_paths; i++) {
 		const struct map_path *o = NULL;
 

@@ -66,6 +66,7 @@ struct map_path {
 struct mpath_map {
 	char name[DM_MAP_NAME_MAX];
 	char uuid[DM_MAP_UUID_MAX];	/* the dm uuid: "mpath-<WWID>" */
+	char alias[DM_MAP_NAME_MAX];	/* multipaths { multipath { alias } }; "" */
 	dev_t devt;			/* the map's own device (dm-N) */
 	struct map_path *paths;		/* in table order */
 	unsigned int nr_paths;

@@ -24,6 +24,23 @@
 
 static int loop_autoclear(const struct path *pp);
 
+/*
+ * At most this many "del path" names are remembered: root's commands
+ * only, but a loop in a script must not grow the daemon without bound.
+ */
+#define MAX_DELETED	4096
+
+/* The index of devnode among the deleted names, or -1. */
+static int path_deleted(struct daemon *d, const char *devnode)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_deleted; i++)
+		if (strcmp(d->deleted[i], devnode) == 0)
+			return (int)i;
+	return -1;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -40,6 +57,30 @@ struct path *path_find(struct daemon *d, const char *devnode)
 		if (strcmp(d->paths[i]->facts.devnode, devnode) == 0)
 			return d->paths[i];
 	return NULL;
+}
+
+/*
+ * Does the blacklist keep this device out? With everything discovery
+ * knows of it: names, vendor/product, WWID, protocol, and its udev
+ * properties when pf still holds them (a path's own copy does not: then
+ * "property" entries are not judged, rather than judged on nothing).
+ */
+bool path_blacklisted(struct daemon *d, const struct path_facts *pf)
+{
+	struct bl_path bp = {
+		.devnode = pf->devnode,
+		.vendor = pf->vendor[0] ? pf->vendor : NULL,
+		.product = pf->product[0] ? pf->product : NULL,
+		.wwid = pf->wwid[0] ? pf->wwid : NULL,
+		.protocol = pf->protocol[0] ? pf->protocol : NULL,
+		.props = (const char *const *)pf->props,
+	};
+	const char *why = config_blacklist_reason(d->conf, &bp);
+
+	if (why)
+		mpath_log(MPATH_LOG_DEBUG, "%s: blacklisted (%s)", pf->devnode,
+			  why);
+	return why != NULL;
 }
 
 struct path *path_find_devt(struct daemon *d, dev_t devt)
@@ -127,9 +168,12 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 	struct path *pp = path_find(d, pf->devnode);
 	uint64_t size;
 
-	if (config_blacklisted(d->conf, pf->devnode, pf->vendor,
-			       pf->product)) {
-		mpath_log(MPATH_LOG_DEBUG, "%s: blacklisted", pf->devnode);
+	if (!pp && path_deleted(d, pf->devnode) >= 0) {
+		mpath_log(MPATH_LOG_DEBUG, "%s: deleted by the operator, not added",
+			  pf->devnode);
+		return;
+	}
+	if (path_blacklisted(d, pf)) {
 		if (pp)
 			path_remove(d, pp);
 		return;
@@ -142,6 +186,7 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 			return;
 		}
 		pp->facts = *pf;
+		pp->facts.props = NULL;		/* discovery's, for now */
 		path_apply_config(d, pp, false);
 		return;
 	}
@@ -155,6 +200,7 @@ void path_add(struct daemon *d, const struct path_facts *pf)
 		return;
 	}
 	pp->facts = *pf;
+	pp->facts.props = NULL;		/* discovery's, for now */
 	pp->fd = open(pf->devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (pp->fd < 0) {
 		/* Gone already, or not ours to open: nothing to monitor. */
@@ -258,8 +304,56 @@ void paths_sweep_detaching(struct daemon *d)
 	}
 }
 
+/*
+ * path_add_operator - "add path": start monitoring a device discovery would
+ * add, even one deleted by "del path" before. 0 (also when it is
+ * monitored already), -EPERM when the blacklist keeps it out, -EIO when it
+ * cannot be monitored (cannot be opened, no medium: logged).
+ */
+int path_add_operator(struct daemon *d, const struct path_facts *pf)
+{
+	int i = path_deleted(d, pf->devnode);
+
+	if (i >= 0)
+		memmove(d->deleted[i], d->deleted[--d->nr_deleted],
+		       sizeof(d->deleted[i]));
+	if (path_find(d, pf->devnode))
+		return 0;
+	if (path_blacklisted(d, pf))
+		return -EPERM;
+	path_add(d, pf);
+	return path_find(d, pf->devnode) ? 0 : -EIO;
+}
+
+/*
+ * path_del_operator - "del path": stop monitoring pp, and keep its name out
+ * of the table (udev's add and change events, rescans) until "add path",
+ * as upstream's multipathd ignores events of a path it was told to drop.
+ * 0, or -ENOSPC when too many names are kept out already (pp stays).
+ */
+int path_del_operator(struct daemon *d, struct path *pp)
+{
+	char (*del)[32];
+
+	if (path_deleted(d, pp->facts.devnode) < 0) {
+		if (d->nr_deleted >= MAX_DELETED)
+			return -ENOSPC;
+		del = realloc(d->deleted, (d->nr_deleted + 1) * sizeof(*del));
+		if (!del)
+			return -ENOMEM;
+		d->deleted = del;
+		snprintf(del[d->nr_deleted++], sizeof(*del), "%s",
+			 pp->facts.devnode);
+	}
+	path_remove(d, pp);
+	return 0;
+}
+
 void paths_free(struct daemon *d)
 {
+	free(d->deleted);
+	d->deleted = NULL;
+	d->nr_deleted = 0;
 	while (d->nr_paths)
 		path_remove(d, d->paths[d->nr_paths - 1]);
 	free(d->paths);

@@ -3,7 +3,8 @@
 #
 # Installs the Debian packages the project needs to build, test and benchmark
 # (gnuplot-nox draws the benchmark report's plot), and to run the
-# real-kernel tier (make test-kernel).
+# real-kernel tier (make test-kernel). Debian's multipath-tools is not in
+# the list: .ci/run installs it for the co-installation test only.
 # Used by the README's two commands and by .ci/run; does nothing when
 # everything is already there, so it is cheap to call before every build.
 set -euo pipefail
@@ -23,6 +24,12 @@ PKGS=(
 	# sg_reset for SCSI faults, xz-utils for kernels with compressed
 	# modules. busybox-static replaces the dynamic busybox package.
 	qemu-system-x86 busybox-static sg3-utils cpio kmod dmsetup xz-utils
+	# multipathd under systemd: sd_notify() and sd_listen_fds() from
+	# libsystemd; tests/t-systemd.sh plays systemd's part with
+	# systemd-socket-activate (package systemd) and a python3 listener.
+	libsystemd-dev systemd python3
+	# tests/t-man.sh lints the man pages with both formatters.
+	mandoc groff-base
 )
 
 missing=()

@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 O=${O:-.}
 
-lib=$O/libmultipath/libmultipath.so.0
+# The file the development link names: its SONAME major is the Makefile's.
+lib=$(readlink -f "$O/libmultipath/libmultipath.so" || true)
 script=libmultipath.version
 status=0
 
@@ -21,8 +22,8 @@ for tool in nm ldd; do
 	command -v "$tool" >/dev/null ||
 		{ echo "skip: $tool is not installed"; exit 77; }
 done
-if [ ! -f "$lib" ]; then
-	echo "FAIL: $lib is not built (run make)" >&2
+if [ -z "$lib" ] || [ ! -f "$lib" ]; then
+	echo "FAIL: $O/libmultipath/libmultipath.so is not built (run make)" >&2
 	exit 1
 fi
 
@@ -82,7 +83,7 @@ else
 fi
 
 # ldd -r performs the relocations the dynamic loader would and names any
-# symbol nothing provides. The plugins find libmultipath.so.0 in the build
+# symbol nothing provides. The plugins find libmultipath.so.N in the build
 # tree, the way the daemon's copy would satisfy them at run time.
 plugins=()
 for so in "$O"/libmultipath/checkers/libcheck*.so "$O"/tests/plugins/libcheck*.so; do

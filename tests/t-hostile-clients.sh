@@ -19,9 +19,11 @@
 #      than 64 MiB while the clients run (the replies they do not read are
 #      capped at 32 MiB; before the cap, 250 such clients took 440 MB), and
 #      its descriptor count is back where it was once they are gone;
-#   f. out of descriptors (a daemon with a limit of 48 and 40 of root's
-#      connections), the daemon pauses accepting instead of spinning, says
-#      so once, and answers again once the connections are gone.
+#   f. out of descriptors (a daemon with a limit of 48 and 48 connections
+#      of four users), the daemon pauses accepting instead of spinning,
+#      says so once, and answers again once the connections are gone;
+#   g. root's idle connection is not closed (upstream's interactive
+#      client keeps one open between commands).
 #
 # The daemon is bench/multipathd-bench: multipathd's own objects plus 8,000
 # synthetic paths (bench/synthetic-paths.c) checked by the built-in "none"
@@ -237,11 +239,11 @@ stop_daemon() {
 stop_daemon
 
 # f. Out of descriptors: a daemon whose limit is 48 (prlimit; it raises its
-# soft limit to the hard one) and 40 connections of root, which no cap
-# refuses. accept() fails with EMFILE while the connection waits in the
-# backlog, so the socket stays readable: the daemon must pause accepting
-# (logged once) instead of spinning, and accept again once descriptors
-# are free (the connections, sending nothing, are closed after 5 s).
+# soft limit to the hard one) and 4 users' 12 connections each. accept()
+# fails with EMFILE while the connection waits in the backlog, so the
+# socket stays readable: the daemon must pause accepting (logged once)
+# instead of spinning, and accept again once descriptors are free (the
+# connections, sending nothing, are closed after 5 s).
 MULTIPATHD_BENCH_PATHS=10 prlimit --nofile=48:48 \
 	"$MPD" -d -v 2 -c "$conf" 2>"$log" &
 mpd_pid=$!
@@ -251,8 +253,11 @@ for ((i = 0; i < 50; i++)); do
 done
 w=$(worker)
 [ -n "$w" ] || fail "f: no daemon process"
-"$HOSTILE" "$MULTIPATH_SOCKET_NAME" idle 40 8 >"$tmp/emfile.out" 2>&1 &
-hostile_pids+=($!)
+for u in "${users[@]}"; do
+	runuser -u "$u" -- "$HOSTILE" "$MULTIPATH_SOCKET_NAME" idle 12 8 \
+		>"$tmp/emfile-$u.out" 2>&1 &
+	hostile_pids+=($!)
+done
 sleep 1
 cpu0=$(awk '{print $14 + $15}' "/proc/$w/stat")
 sleep 2
@@ -268,5 +273,13 @@ s=$(now)
 out=$(timeout 10 "$CLIENT" show status 2>&1) || fail "f: no answer after the descriptors were freed: $out"
 grep -q "accepting command connections again" "$log" || fail "f: resuming not logged"
 ok "f. out of descriptors: $cpu s CPU in 2 s (not spinning), logged once, answering again after $(calc "$(now) - $s") s"
+
+# g. root, idle for longer than the request deadline, still connected.
+"$HOSTILE" "$MULTIPATH_SOCKET_NAME" idle 1 7 >"$tmp/root-idle.out" 2>&1 ||
+	fail "g: hostile-client failed"
+read -r _ _ _ _ _ closed _ _ _ _ _ kept <"$tmp/root-idle.out"
+[ "$closed" = 0 ] && [ "$kept" = 1 ] ||
+	fail "g: root's idle connection was closed: $(cat "$tmp/root-idle.out")"
+ok "g. root's connection idle for 7 s stays open"
 stop_daemon
 echo PASS

@@ -13,8 +13,10 @@
 #   c. a loop device detached (losetup -d) while its check hangs: the
 #      daemon survives, lets the device go once the read returns (it
 #      disappears from show paths) and the kernel really detaches it
-#   d. fail path / reinstate path, by name and by MAJ:MIN; errors for an
-#      unknown path or command
+#   d. fail path / reinstate path, by name and by MAJ:MIN; refusals
+#      ("fail" and the reason; the client exits 1) for an unknown path or
+#      command; show paths raw format; del path (kept out across a
+#      reconfigure) and add path; a map command this daemon does not do
 #   e. a non-root client may show but not fail a path
 #   f. reconfigure and SIGHUP keep the paths; show config shows the config
 #   h. clients that connect and send nothing, and many at once, stall
@@ -432,13 +434,39 @@ snap
 pf "$d0" operator_failed && [ "$r" = ok ] && [ "$REPLY" = false ] ||
 	fail "d: reinstate path $dt answered '$r', operator_failed '$REPLY'"
 ok "d. fail path / reinstate path $dt: $d0 by its device number"
-r=$(mpd fail path nosuchdev9)
-[[ $r == "error: no path"* ]] || fail "d: fail path of an unknown device answered: $r"
-ok "d. fail path nosuchdev9: '$r'"
-r=$(mpd frobnicate the paths)
-[[ $r == error:* ]] || fail "d: an unknown command answered: $r"
+# A refusal is upstream's "fail\n" and the reason: our client shows the
+# reason and exits 1.
+r=$(mpd fail path nosuchdev9) && fail "d: fail path nosuchdev9 exited 0: $r"
+[ "$r" = "no path nosuchdev9" ] || fail "d: fail path of an unknown device answered: $r"
+ok "d. fail path nosuchdev9: '$r', exit 1"
+r=$(mpd frobnicate the paths) && fail "d: an unknown command exited 0: $r"
+[ "$r" = "unknown command 'frobnicate'" ] || fail "d: an unknown command answered: $r"
 alive && [ "$(mpd show status | head -1)" ] || fail "d: multipathd gone after an unknown command"
 ok "d. unknown command: '$r', daemon alive"
+# Upstream's listing syntax, through our client (which quotes the format).
+r=$(mpd show paths raw format "%d %T %c") || fail "d: show paths raw format exited 1: $r"
+grep -qx "$d0 ready directio" <<<"$r" || fail "d: show paths raw format '%d %T %c': $r"
+ok "d. show paths raw format '%d %T %c': $(grep "^$d0 " <<<"$r")"
+# del path: no longer monitored, and kept out; add path: back, and checked.
+d1=${L[1]}
+r=$(mpd del path "$d1")
+[ "$r" = ok ] || fail "d: del path $d1 answered: $r"
+snap
+gone "$d1" || fail "d: $d1 still listed after del path"
+r=$(mpd reconfigure)
+[ "$r" = ok ] || fail "d: reconfigure answered: $r"
+T0=$(now_ms)
+wait_for "state_is $d0 up" 5000 || fail "d: $d0 not up after reconfigure"
+gone "$d1" || fail "d: $d1 back after a reconfigure, though deleted"
+ok "d. del path $d1: gone, and kept out across a reconfigure"
+r=$(mpd add path "$d1")
+[ "$r" = ok ] || fail "d: add path $d1 answered: $r"
+T0=$(now_ms)
+wait_for "state_is $d1 up" 5000 || fail "d: $d1 not up $(secs $ELAPSED) s after add path"
+ok "d. add path $d1: up again after $(secs $ELAPSED) s"
+r=$(mpd resize map mpatha) && fail "d: resize map exited 0: $r"
+[[ $r == *"does not manage maps"* ]] || fail "d: resize map answered: $r"
+ok "d. resize map: refused, exit 1"
 
 # --- e. a client that is not root ---------------------------------------------------------
 

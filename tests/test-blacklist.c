@@ -3,7 +3,9 @@
  * test-blacklist.c - multipathd's regex lists: which kernel names the
  * built-in blacklist keeps out, how patterns are refused (bad, empty, too
  * long, shapes that would blow up regcomp()), their cost estimate,
- * vendor/product pairs with unknown halves, exceptions winning, the dump.
+ * vendor/product pairs with unknown halves, upstream's '!' negation, the
+ * wwid, property and protocol lists, exceptions winning within their own
+ * kind only, the order of the criteria, the dump.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,7 +58,7 @@ static void builtin_list_keeps_out_what_is_never_a_path(void **state)
 
 	assert_int_equal(blacklist_add_builtin(&bl), 0);
 	assert_true(bl.n_builtin > 0);
-	assert_int_equal(bl.n_builtin, bl.n_devnode);
+	assert_int_equal(bl.n_builtin, bl.list[BL_DEVNODE].n);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bool got = blacklist_excluded(&bl, &exc, cases[i].devnode,
 					      NULL, NULL);
@@ -247,7 +249,7 @@ static void device_entries_need_every_given_half_to_match(void **state)
 		blacklist_device_clear(&d[j]);
 }
 
-static void exceptions_win_over_every_entry(void **state)
+static void exceptions_win_within_their_kind(void **state)
 {
 	struct bl_device d = make_device("^DGC", NULL);
 	struct bl_device e = make_device("^DGC", "^VRAID");
@@ -271,13 +273,176 @@ static void exceptions_win_over_every_entry(void **state)
 	assert_true(blacklist_excluded(&bl, &exc, "ram0", NULL, NULL));
 	assert_false(blacklist_excluded(&bl, &exc, "sdb", "IBM", "2145"));
 	assert_true(blacklist_excluded(&bl, &exc, "sda", "IBM", "2145"));
-	/* A device exception lets in even a blacklisted devnode. */
-	assert_false(blacklist_excluded(&bl, &exc, "sda", "DGC", "VRAID 5"));
+	/*
+	 * A device exception does not let in a blacklisted devnode:
+	 * upstream weighs an exception against entries of its kind only.
+	 */
+	assert_true(blacklist_excluded(&bl, &exc, "sda", "DGC", "VRAID 5"));
 	assert_false(blacklist_excluded(&bl, &exc, "sdz", "DGC", "VRAID"));
 	assert_true(blacklist_excluded(&bl, &exc, "sdz", "DGC", "RAID 5"));
 	/* A NULL devnode is matched by the device entries only. */
 	assert_true(blacklist_excluded(&bl, &exc, NULL, "DGC", "RAID 5"));
 	assert_false(blacklist_excluded(&bl, &exc, NULL, NULL, NULL));
+}
+
+static void negation_and_its_escape(void **state)
+{
+	static const struct {
+		const char *pattern, *value;
+		bool matches;
+	} cases[] = {
+		{ "!^sd[a-z]", "sda", false },
+		{ "!^sd[a-z]", "vda", true },
+		{ "!^sd[a-z]", "", true },
+		{ "!^sd[a-z]", NULL, false },	/* unknown: neither */
+		{ "^sd[a-z]", NULL, false },
+		{ "\\!^x", "!x", false },	/* "\!" is '!' itself: "!^x" */
+		{ "\\!x", "!x", true },
+		{ "\\!x", "x", false },
+		{ "a!b", "a!b", true },		/* not at the start: literal */
+		{ "!!x", "!x", false },		/* inverted "!x" */
+		{ "!!x", "x", true },
+	};
+	char err[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bl_pattern p = { .text = NULL };
+
+		assert_int_equal(blacklist_pattern_set_negatable(&p, cases[i].pattern,
+								 err, sizeof(err)), 0);
+		/* Kept as written, for the dump. */
+		assert_string_equal(p.text, cases[i].pattern);
+		if (blacklist_pattern_match(&p, cases[i].value) != cases[i].matches)
+			fail_msg("\"%s\" against \"%s\": %d", cases[i].pattern,
+				 cases[i].value ? cases[i].value : "(null)",
+				 !cases[i].matches);
+		blacklist_pattern_clear(&p);
+	}
+	/* Outside the blacklist sections, '!' is a character like others. */
+	{
+		struct bl_pattern p = { .text = NULL };
+
+		assert_int_equal(blacklist_pattern_set(&p, "!x", err, sizeof(err)), 0);
+		assert_true(blacklist_pattern_match(&p, "!x"));
+		assert_false(blacklist_pattern_match(&p, "y"));
+		blacklist_pattern_clear(&p);
+	}
+	/* "!" alone leaves nothing to match. */
+	{
+		struct bl_pattern p = { .text = NULL };
+
+		assert_int_equal(blacklist_pattern_set_negatable(&p, "!", err, sizeof(err)),
+				 -EINVAL);
+		assert_string_equal(err, "empty pattern");
+		assert_int_equal(blacklist_add(&bl, BL_KINDS, "x", err, sizeof(err)),
+				 -EINVAL);
+	}
+}
+
+static void wwid_property_and_protocol_lists(void **state)
+{
+	static const char *const good[] = { "ID_SERIAL=x", "ID_WWN=0x5000", NULL };
+	static const char *const bare[] = { "ID_SERIAL", "ID_WWN", NULL };
+	static const char *const bad[] = { "ID_SERIAL=x", "ID_FS_TYPE=LVM2_member", NULL };
+	static const char *const plain[] = { "ID_SERIAL=x", NULL };
+	/* A property name matches on its name only, never its value. */
+	static const char *const in_value[] = { "ID_SERIAL=ID_WWN", NULL };
+	char err[160], longname[400];
+	const char *long_props[] = { longname, NULL };
+	struct bl_path p = { .devnode = "sda", .wwid = "3600508b400105e21" };
+
+	assert_int_equal(blacklist_add(&bl, BL_WWID, "^3600508b4", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&exc, BL_WWID, "e21$", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_PROPERTY, "^ID_FS_TYPE$", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&exc, BL_PROPERTY, "^ID_WWN$", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_PROTOCOL, "!^scsi:(fcp|iscsi)$", err, sizeof(err)), 0);
+
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);	/* excepted */
+	p.wwid = "3600508b400105e22";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_WWID);
+	p.wwid = "36001405";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+
+	p.props = good;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+	p.props = bare;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+	p.props = bad;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_PROPERTY);
+	p.props = plain;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PROPERTY_MISSING);
+	p.props = in_value;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PROPERTY_MISSING);
+	memset(longname, 'A', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	p.props = long_props;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PROPERTY_MISSING);
+	p.props = good;
+
+	p.protocol = "scsi:fcp";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+	p.protocol = "scsi:sas";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_PROTOCOL);
+	p.protocol = NULL;	/* unknown: "!..." does not match it */
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+
+	assert_string_equal(blacklist_reason_name(BL_PROPERTY_MISSING),
+			    "udev property missing");
+	assert_string_equal(blacklist_reason_name(BL_BY_WWID), "wwid");
+	assert_string_equal(blacklist_reason_name(BL_PASS), "not blacklisted");
+}
+
+/* property, devnode, device, protocol, wwid: the first that excludes says why. */
+static void criteria_in_upstreams_order(void **state)
+{
+	static const char *const props[] = { "ID_CDROM=1", NULL };
+	struct bl_device d = make_device("^QEMU$", NULL);
+	char err[160];
+	struct bl_path p = {
+		.devnode = "sr0", .vendor = "QEMU", .product = "QEMU DVD-ROM",
+		.wwid = "QEMU_DVD", .protocol = "scsi:ata", .props = props,
+	};
+
+	assert_int_equal(blacklist_add(&bl, BL_PROPERTY, "^ID_CDROM$", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_DEVNODE, "^sr", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add_device(&bl, &d), 0);
+	assert_int_equal(blacklist_add(&bl, BL_PROTOCOL, "ata", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_WWID, "QEMU", err, sizeof(err)), 0);
+
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_PROPERTY);
+	p.props = NULL;
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_DEVNODE);
+	p.devnode = "sdz";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_DEVICE);
+	p.vendor = "ATA";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_PROTOCOL);
+	p.protocol = "scsi:sas";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_WWID);
+	/* Each kind's exception undoes only its own kind. */
+	assert_int_equal(blacklist_add(&exc, BL_WWID, ".", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_PASS);
+	p.protocol = "scsi:ata";
+	assert_int_equal(blacklist_check(&bl, &exc, &p), BL_BY_PROTOCOL);
+}
+
+static void dump_writes_every_list_as_written(void **state)
+{
+	char err[160], *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	assert_int_equal(blacklist_add(&bl, BL_PROTOCOL, "scsi:usb", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_PROPERTY, "!ID_WWN", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_WWID, "\\!x", err, sizeof(err)), 0);
+	assert_int_equal(blacklist_add(&bl, BL_DEVNODE, "!^sd", err, sizeof(err)), 0);
+	f = open_memstream(&text, &size);
+	assert_non_null(f);
+	blacklist_dump(&bl, f, "\t");
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text, "\tdevnode \"!^sd\"\n\twwid \"\\!x\"\n"
+				  "\tproperty \"!ID_WWN\"\n\tprotocol \"scsi:usb\"\n");
+	free(text);
 }
 
 static void dump_comments_out_the_builtin_entries(void **state)
@@ -320,7 +485,11 @@ int main(void)
 		T(pattern_cost_follows_what_regcomp_copies),
 		T(failed_set_keeps_the_old_pattern),
 		T(device_entries_need_every_given_half_to_match),
-		T(exceptions_win_over_every_entry),
+		T(exceptions_win_within_their_kind),
+		T(negation_and_its_escape),
+		T(wwid_property_and_protocol_lists),
+		T(criteria_in_upstreams_order),
+		T(dump_writes_every_list_as_written),
 		T(dump_comments_out_the_builtin_entries),
 #undef T
 	};

@@ -63,6 +63,27 @@ static const struct parse_ok valid_lines[] = {
 	  CLI_FAIL_PATH,
 	  "123456789012345678901234567890123456789012345678901234567890123" },
 	{ "reconfigure", CLI_RECONFIGURE, "" },
+	{ "reconfigure all", CLI_RECONFIGURE, "" },
+	{ "show path sdb", CLI_SHOW_PATH, "sdb" },
+	{ "list path 8:16", CLI_SHOW_PATH, "8:16" },
+	{ "show map mpatha json", CLI_SHOW_MAP_JSON, "mpatha" },
+	{ "list multipath 3600a0b80:x json", CLI_SHOW_MAP_JSON, "3600a0b80:x" },
+	{ "show topology", CLI_SHOW_TOPOLOGY, "" },
+	{ "show maps topology", CLI_SHOW_TOPOLOGY, "" },
+	{ "show daemon", CLI_SHOW_DAEMON, "" },
+	{ "show wildcards", CLI_SHOW_WILDCARDS, "" },
+	{ "add path sdb", CLI_ADD_PATH, "sdb" },
+	{ "add path /dev/loop3", CLI_ADD_PATH, "loop3" },
+	{ "del path sdb", CLI_DEL_PATH, "sdb" },
+	{ "remove path 7:3", CLI_DEL_PATH, "7:3" },
+	{ "quit", CLI_QUIT, "" },
+	{ "EXIT", CLI_QUIT, "" },
+	{ "resize map mpatha", CLI_MAP_MGMT, "" },
+	{ "switchgroup map mpatha group 2", CLI_MAP_MGMT, "" },
+	{ "disablequeueing maps", CLI_MAP_MGMT, "" },
+	{ "setprkey map mpatha key 0x1234 and more words after it", CLI_MAP_MGMT, "" },
+	{ "add map mpatha", CLI_MAP_MGMT, "" },
+	{ "del maps", CLI_MAP_MGMT, "" },
 	{ "shutdown", CLI_SHUTDOWN, "" },
 	{ "ShutDown\r\n", CLI_SHUTDOWN, "" },
 };
@@ -77,11 +98,11 @@ static const struct parse_bad invalid_lines[] = {
 	{ "   \t \n", "empty command" },
 	{ "frobnicate", "unknown command 'frobnicate'" },
 	{ "showpaths", "unknown command 'showpaths'" },
-	{ "show", "incomplete command 'show' (expected paths, maps, checkers, status, config)" },
+	{ "show", "incomplete command 'show' (expected paths, path, maps, map, topology, checkers, status, daemon, config, wildcards)" },
 	{ "list", "incomplete command 'list'" },
-	{ "show mapz", "unknown 'mapz' after 'show' (expected paths, maps," },
-	{ "show maps xml", "unknown 'xml' after 'show maps' (expected json)" },
-	{ "show paths xml", "unknown 'xml' after 'show paths' (expected json)" },
+	{ "show mapz", "unknown 'mapz' after 'show' (expected paths, path, maps," },
+	{ "show maps xml", "unknown 'xml' after 'show maps' (expected json, raw, format, topology)" },
+	{ "show paths xml", "unknown 'xml' after 'show paths' (expected json, raw, format)" },
 	{ "show paths json now", "unexpected 'now' after 'show paths json'" },
 	{ "show status please", "unexpected 'please' after 'show status'" },
 	{ "show maps json now", "unexpected 'now' after 'show maps json'" },
@@ -107,8 +128,27 @@ static const struct parse_bad invalid_lines[] = {
 	{ "fail path caf\xc3\xa9", "invalid device name 'caf?\?'" },
 	{ "fail path 1234567890123456789012345678901234567890123456789012345678901234",
 	  "too long (at most 63 characters)" },
-	{ "reconfigure now", "unexpected 'now' after 'reconfigure'" },
+	{ "reconfigure now", "unknown 'now' after 'reconfigure' (expected all)" },
 	{ "shutdown -h", "unexpected '-h' after 'shutdown'" },
+	{ "reconfigure all now", "unexpected 'now' after 'reconfigure all'" },
+	{ "show paths raw", "incomplete command 'show paths raw' (expected format)" },
+	{ "show paths format", "incomplete command 'show paths format' (expected a format)" },
+	{ "show paths raw format \"%d %T\" x", "unexpected 'x' after 'show paths raw format FORMAT'" },
+	{ "show paths format \"%d %T", "unterminated quote" },
+	{ "show paths format \"\"", "format must be 1 to 255 bytes" },
+	{ "show maps raw json", "unknown 'json' after 'show maps raw' (expected format)" },
+	{ "show path", "incomplete command 'show path' (expected a device name)" },
+	{ "show path ../sdb", "invalid device name" },
+	{ "show map", "incomplete command 'show map' (expected a map name)" },
+	{ "show map mpatha", "incomplete command 'show map mpatha' (expected json)" },
+	{ "show map mpatha xml", "unknown 'xml' after 'show map mpatha' (expected json)" },
+	{ "show map \"a b\" json", "invalid map name 'a b'" },
+	{ "add path", "incomplete command 'add path' (expected a device name)" },
+	{ "add paths sdb", "unknown 'paths' after 'add' (expected path, map)" },
+	{ "del path sdb now", "unexpected 'now' after 'del path sdb'" },
+	{ "remove", "incomplete command 'remove' (expected path, map, maps)" },
+	{ "quit now", "unexpected 'now' after 'quit'" },
+	{ "fail path \"\"", "missing device name" },
 	{ "show\x01paths", "control character 0x01 at offset 4" },
 	{ "show paths\x7f", "control character 0x7f at offset 10" },
 	{ "show\x1b[2J paths", "control character 0x1b at offset 4" },
@@ -151,6 +191,57 @@ static void valid_commands_parse(void **state)
 		assert_string_equal(req.arg, t->arg);
 		assert_string_equal(err, "untouched");
 	}
+}
+
+/*
+ * Upstream's listing commands: "raw" and the format reach the request,
+ * a quoted format whole (upstream's client quotes a word with blanks).
+ */
+static void format_commands_parse(void **state)
+{
+	static const struct {
+		const char *line;
+		enum cli_cmd cmd;
+		bool raw;
+		const char *fmt;
+	} t[] = {
+		{ "show paths format %d", CLI_SHOW_PATHS_FMT, false, "%d" },
+		{ "list paths raw format \"%d %D %t %T\" ", CLI_SHOW_PATHS_FMT, true, "%d %D %t %T" },
+		{ "show paths RAW Format \"%d\t%T\"", CLI_SHOW_PATHS_FMT, true, "%d\t%T" },
+		{ "show maps raw", CLI_SHOW_MAPS_FMT, true, "" },
+		{ "show maps format \"%n %w\"", CLI_SHOW_MAPS_FMT, false, "%n %w" },
+		{ "list multipaths raw format %n", CLI_SHOW_MAPS_FMT, true, "%n" },
+		{ "show maps", CLI_SHOW_MAPS, false, "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct cli_request req;
+		char err[256] = "";
+
+		memset(&req, 0xaa, sizeof(req));
+		if (cli_parse(t[i].line, &req, err, sizeof(err)) != 0)
+			fail_msg("'%s' refused: %s", t[i].line, err);
+		assert_int_equal(req.cmd, t[i].cmd);
+		assert_int_equal(req.raw, t[i].raw);
+		assert_string_equal(req.fmt, t[i].fmt);
+		assert_string_equal(req.arg, "");
+	}
+}
+
+/* What a refused map command names, for its reply. */
+static void map_management_names_what_was_asked(void **state)
+{
+	struct cli_request req;
+	char err[256] = "";
+
+	assert_int_equal(cli_parse("switchgroup map mpatha group 2", &req, err,
+				   sizeof(err)), 0);
+	assert_string_equal(req.verb, "switchgroup");
+	assert_int_equal(cli_parse("REMOVE maps", &req, err, sizeof(err)), 0);
+	assert_string_equal(req.verb, "remove maps");
+	assert_int_equal(cli_parse("add map x", &req, err, sizeof(err)), 0);
+	assert_string_equal(req.verb, "add map");
 }
 
 static void malformed_commands_fail_with_their_reason(void **state)
@@ -218,6 +309,17 @@ static void only_changes_need_root(void **state)
 	assert_true(cli_needs_root(CLI_REINSTATE_PATH));
 	assert_true(cli_needs_root(CLI_RECONFIGURE));
 	assert_true(cli_needs_root(CLI_SHUTDOWN));
+	assert_false(cli_needs_root(CLI_SHOW_PATHS_FMT));
+	assert_false(cli_needs_root(CLI_SHOW_MAPS_FMT));
+	assert_false(cli_needs_root(CLI_SHOW_PATH));
+	assert_false(cli_needs_root(CLI_SHOW_MAP_JSON));
+	assert_false(cli_needs_root(CLI_SHOW_TOPOLOGY));
+	assert_false(cli_needs_root(CLI_SHOW_DAEMON));
+	assert_false(cli_needs_root(CLI_SHOW_WILDCARDS));
+	assert_false(cli_needs_root(CLI_QUIT));
+	assert_true(cli_needs_root(CLI_ADD_PATH));
+	assert_true(cli_needs_root(CLI_DEL_PATH));
+	assert_true(cli_needs_root(CLI_MAP_MGMT));
 	assert_true(cli_needs_root((enum cli_cmd)12345));
 }
 
@@ -744,8 +846,8 @@ static bool server_conn(struct server *s, int fd)
 			return false;
 		}
 		/* "bad ..." is refused, as the daemon refuses bad commands. */
-		snprintf(reply, sizeof(reply), "%s: %s",
-			 strncmp(line, "bad", 3) ? "reply" : "error", line);
+		snprintf(reply, sizeof(reply), "%s%s",
+			 strncmp(line, "bad", 3) ? "reply: " : "fail\n", line);
 		cli_conn_reply(conn, s->reply ? s->reply : reply);
 	}
 	cli_conn_free(conn);
@@ -842,6 +944,46 @@ static void client_sends_argv_as_one_command_and_prints_the_reply(void **state)
 	assert_string_equal(out.buf, "reply: show paths\n");
 }
 
+/* A word with blanks goes in quotes, as upstream's client sends it. */
+static void client_quotes_a_word_with_blanks(void **state)
+{
+	char *argv[] = { "show", "paths", "raw", "format", "%d %T", NULL };
+	struct capture out;
+	struct server s;
+	const char *name = server_start(&s, false);
+	struct cli_request req;
+	char err[256] = "";
+	int ret;
+
+	capture_begin(&out, STDOUT_FILENO);
+	ret = cli_client_main(name, 5, argv, false);
+	capture_end(&out);
+	server_stop(&s);
+	assert_int_equal(ret, 0);
+	assert_string_equal(s.reqs[0], "show paths raw format \"%d %T\"");
+	/* ... and the daemon's parser takes it back whole. */
+	assert_int_equal(cli_parse(s.reqs[0], &req, err, sizeof(err)), 0);
+	assert_string_equal(req.fmt, "%d %T");
+}
+
+/* Upstream's bare "fail" (no reason) is a refusal too, and says so. */
+static void client_exits_1_on_a_bare_fail(void **state)
+{
+	char *argv[] = { "resize", "map", "x", NULL };
+	struct capture out;
+	struct server s;
+	const char *name = server_start(&s, false);
+	int ret;
+
+	s.reply = "fail\n";
+	capture_begin(&out, STDOUT_FILENO);
+	ret = cli_client_main(name, 3, argv, false);
+	capture_end(&out);
+	server_stop(&s);
+	assert_int_equal(ret, 1);
+	assert_string_equal(out.buf, "fail\n");
+}
+
 static void client_exits_1_when_the_command_is_refused(void **state)
 {
 	char *argv[] = { "bad", "command", NULL };
@@ -855,8 +997,8 @@ static void client_exits_1_when_the_command_is_refused(void **state)
 	capture_end(&out);
 	server_stop(&s);
 	assert_int_equal(ret, 1);
-	/* The reason is still shown. */
-	assert_string_equal(out.buf, "error: bad command\n");
+	/* The reason is still shown, without upstream's "fail" line. */
+	assert_string_equal(out.buf, "bad command\n");
 }
 
 static void client_without_a_daemon_says_so_and_fails(void **state)
@@ -1127,6 +1269,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_commands_parse),
+		cmocka_unit_test(format_commands_parse),
+		cmocka_unit_test(map_management_names_what_was_asked),
 		cmocka_unit_test(malformed_commands_fail_with_their_reason),
 		cmocka_unit_test(length_limit_is_exact),
 		cmocka_unit_test(parse_tolerates_any_error_buffer),
@@ -1149,6 +1293,8 @@ int main(void)
 		cmocka_unit_test(bad_socket_names_are_refused),
 		cmocka_unit_test(client_sends_argv_as_one_command_and_prints_the_reply),
 		cmocka_unit_test(client_exits_1_when_the_command_is_refused),
+		cmocka_unit_test(client_quotes_a_word_with_blanks),
+		cmocka_unit_test(client_exits_1_on_a_bare_fail),
 		cmocka_unit_test(client_without_a_daemon_says_so_and_fails),
 		cmocka_unit_test(client_fails_when_the_daemon_hangs_up),
 		cmocka_unit_test(client_refuses_what_cannot_be_a_request),

@@ -5,8 +5,10 @@
  * gets (overrides, then the first matching device, then defaults; tur for
  * SCSI, directio otherwise), syntax errors failing the load with file and
  * line, unknown keywords and bad values skipped with their line while the
- * rest applies, the blacklist and its exceptions, and the dump parsing
- * back to itself.
+ * rest applies, upstream's map-management keywords accepted and named in
+ * one notice, the blacklist and its exceptions with upstream's meaning
+ * ('!', wwid, property, protocol, product_blacklist), multipaths' aliases,
+ * and the dump parsing back to itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -353,8 +355,19 @@ static void syntax_errors_fail_with_file_and_line(void **state)
 		{ "defaults {\n\tverbosity 2\x01\n}\n", 0, 2, "invalid character 0x01" },
 		{ "defaults {\n\0}\n", 14, 2, "invalid character 0x00" },
 		{ "defaults {\n\tvendor \"a\x7f\"\n}\n", 0, 2, "invalid character 0x7f" },
-		{ "multipaths {\n\tmultipath {\n\t\twwid 1\n\t}\n", 0, 1,
+		{ "unknown {\n\tinner {\n\t\twwid 1\n\t}\n", 0, 1,
 		  "unbalanced braces: the block opened here is not closed" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 1\n\t}\n", 0, 1,
+		  "unbalanced braces: 'multipaths' opened here is not closed" },
+		{ "multipath {\n}\n", 0, 1,
+		  "section 'multipath' is not allowed in the top level" },
+		{ "multipaths {\n\tmultipath {\n\t\tmultipath {\n", 0, 3,
+		  "section 'multipath' is not allowed in multipaths/multipath" },
+		{ "devices {\n\tmultipath {\n", 0, 2,
+		  "section 'multipath' is not allowed in devices" },
+		/* Only overrides has upstream's protocol subsection. */
+		{ "devices {\n\tprotocol {\n\t}\n}", 0, 2,
+		  "'protocol' takes a value, not a section" },
 	};
 	size_t i;
 
@@ -473,9 +486,28 @@ static void bad_lines_are_skipped_and_the_rest_applies(void **state)
 		{ "devices {\n\tdevice {\n\t\tchecker tur\n\t}\n}", 2,
 		  "device without vendor or product, ignored" },
 		{ "blacklist_exceptions {\n\tdevice { }\n}", 2, "device without vendor or product" },
-		{ "multipaths {\n\tmultipath {\n\t\twwid 3600a0b8\n\t}\n}", 1,
-		  "unknown section 'multipaths', skipped" },
-		{ "blacklist {\n\twwid \"^3600\"\n}", 2, "unknown keyword 'wwid'" },
+		{ "multipaths {\n\tmultipath {\n\t\talias data\n\t}\n}", 2,
+		  "multipath without wwid, ignored" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 36001\n\t\talias \"a/b\"\n\t}\n}", 4,
+		  "alias: invalid value \"a/b\" (1 to 127 characters, no '/'), ignored" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 36001\n\t\twwid \"\"\n\t}\n}", 4,
+		  "wwid: invalid value \"\" (1 to 127 characters), ignored" },
+		{ "multipaths {\n\tmultipath {\n\t\twwid 36001\n\t\tpolling_interval 5\n\t}\n}", 4,
+		  "'polling_interval' is not allowed in multipaths/multipath" },
+		{ "multipaths {\n\tprio alua\n}", 2, "'prio' is not allowed in multipaths, ignored" },
+		{ "multipaths {\n\tunknown_kw 1\n}", 2, "unknown keyword 'unknown_kw', ignored" },
+		{ "blacklist {\n\tprio alua\n}", 2, "'prio' is not allowed in blacklist, ignored" },
+		{ "defaults {\n\talias x\n}", 2, "'alias' is not allowed in defaults, ignored" },
+		{ "defaults {\n\tprio alua\n\tno_path_retry queue\n\tfoo_bar 1\n}", 4,
+		  "unknown keyword 'foo_bar', ignored" },
+		{ "blacklist {\n\twwid \"(3600\"\n}", 2, "wwid \"(3600\": invalid regular expression" },
+		{ "blacklist {\n\tproperty \"!\"\n}", 2, "property \"!\": empty pattern" },
+		{ "blacklist_exceptions {\n\tprotocol \"scsi:(fcp\"\n}", 2,
+		  "protocol \"scsi:(fcp\": invalid regular expression" },
+		{ "devices {\n\tdevice {\n\t\tvendor X\n\t\trevision 0001\n\t}\n}", 4,
+		  "revision: not supported, this device entry applies to every revision" },
+		{ "devices {\n\tdevice {\n\t\tvendor X\n\t\tproduct_blacklist \"(\"\n\t}\n}", 4,
+		  "product_blacklist \"(\": invalid regular expression" },
 		{ "defaults {\r\n\tfoo 1\r\n}\r\n", 2, "unknown keyword 'foo'" },
 	};
 	size_t i;
@@ -603,7 +635,11 @@ static void blacklist_and_exceptions(void **state)
 		{ 1, "sdd", "IBM", "Universal Xport", true },
 		{ 1, "sdd", "IBM", "2145", false },
 		{ 1, "sde", "HP", "LOGICAL VOLUME", false },	/* excepted */
-		{ 1, "sdb", "HP", "LOGICAL VOLUME", false },
+		/*
+		 * Upstream's rule: an exception lets in only what an entry
+		 * of its own kind keeps out; sdb's devnode entry still holds.
+		 */
+		{ 1, "sdb", "HP", "LOGICAL VOLUME", true },
 	};
 	const char *texts[] = {
 		"",
@@ -636,6 +672,340 @@ static void blacklist_and_exceptions(void **state)
 	}
 	for (i = 0; i < 2; i++)
 		config_free(conf[i]);
+}
+
+/* Upstream's blacklist: '!', wwid, property (and its "missing"), protocol. */
+static void upstream_blacklist_semantics(void **state)
+{
+	static const char *const wwn[] = { "DEVTYPE=disk", "ID_WWN=0x6001", NULL };
+	static const char *const ident[] = { "SCSI_IDENT_LUN_NAA_REG=6001", NULL };
+	static const char *const serial[] = { "ID_SERIAL=QEMU_HARDDISK", NULL };
+	static const char *const cdrom[] = { "ID_CDROM=1", "ID_WWN=0x1", NULL };
+	static const char *const cdrom2[] = { "ID_WWN=0x1", "ID_CDROM=1", NULL };
+	static const char *const none[] = { NULL };
+	static const struct {
+		struct bl_path path;
+		const char *reason;	/* NULL: not blacklisted */
+	} cases[] = {
+		/* "!^(sd[a-z]|dasd[a-z]|nvme[0-9])": everything else is out. */
+		{ { .devnode = "sda" }, NULL },
+		{ { .devnode = "dasdb" }, NULL },
+		{ { .devnode = "nvme0n1" }, NULL },
+		{ { .devnode = "vda" }, "device node name" },
+		{ { .devnode = "xvdb" }, "device node name" },
+		{ { .devnode = "loop3" }, NULL },	/* devnode exception */
+		{ { .devnode = NULL }, NULL },		/* unknown: no match */
+		/* wwid, with an exception of its own kind. */
+		{ { .devnode = "sdb", .wwid = "36000c29aabbccdd" }, "wwid" },
+		{ { .devnode = "sdb", .wwid = "3600a0980383030" }, NULL },
+		{ { .devnode = "sdb", .wwid = "SATA_disk1" }, NULL },
+		/* An exception of another kind does not help. */
+		{ { .devnode = "vdb", .wwid = "3600a0980383030" }, "device node name" },
+		{ { .devnode = "sdc", .vendor = "DGC", .product = "LUNZ",
+		    .wwid = "3600a0980383030" }, "vendor/product" },
+		/* Properties: a blacklisted name, the exceptions' names. */
+		{ { .devnode = "sdd", .wwid = "35000c5001", .props = wwn }, NULL },
+		{ { .devnode = "sdd", .wwid = "35000c5001", .props = ident }, NULL },
+		{ { .devnode = "sdd", .wwid = "35000c5001", .props = serial },
+		  "udev property missing" },
+		{ { .devnode = "sdd", .wwid = "35000c5001", .props = none },
+		  "udev property missing" },
+		/* Without a WWID, a missing property does not count. */
+		{ { .devnode = "sdd", .props = serial }, NULL },
+		{ { .devnode = "sdd", .wwid = "", .props = serial }, NULL },
+		/* Unknown properties: no property criterion at all. */
+		{ { .devnode = "sdd", .wwid = "35000c5001" }, NULL },
+		/* The first property that matches either list decides. */
+		{ { .devnode = "sde", .wwid = "35000c5001", .props = cdrom }, "udev property" },
+		{ { .devnode = "sde", .wwid = "35000c5001", .props = cdrom2 }, NULL },
+		/* Property comes before devnode, as upstream orders them. */
+		{ { .devnode = "vde", .wwid = "35000c5001", .props = serial },
+		  "udev property missing" },
+		/* protocol */
+		{ { .devnode = "sdf", .protocol = "scsi:usb" }, "protocol" },
+		{ { .devnode = "sdf", .protocol = "scsi:fcp" }, NULL },
+		/* '!' in a blacklist device entry; "\!" is a literal '!'. */
+		{ { .devnode = "sdg", .vendor = "ACME", .product = "X" }, "vendor/product" },
+		{ { .devnode = "sdg", .vendor = "NETAPP", .product = "X" }, NULL },
+		{ { .devnode = "sdg", .vendor = "NETAPP", .product = "!X" }, "vendor/product" },
+		{ { .devnode = "sdg", .vendor = "NETAPP" }, NULL },
+	};
+	struct mp_config *conf = parse_ok(
+		"blacklist {\n"
+		"	devnode \"!^(sd[a-z]|dasd[a-z]|nvme[0-9])\"\n"
+		"	wwid \"^3600\"\n"
+		"	property \"^ID_CDROM$\"\n"
+		"	protocol \"scsi:usb\"\n"
+		"	device { vendor \"!^NETAPP$\" }\n"
+		"	device { product \"\\!X\" }\n"
+		"	device { vendor DGC product LUNZ }\n"
+		"}\n"
+		"blacklist_exceptions {\n"
+		"	devnode \"^loop\"\n"
+		"	wwid \"^3600a098\"\n"
+		"	property \"(SCSI_IDENT_|ID_WWN)\"\n"
+		"}\n");
+	size_t i;
+
+	assert_int_equal(test_log_problems(), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bl_path *pp = &cases[i].path;
+		const char *got = config_blacklist_reason(conf, pp);
+
+		if ((got == NULL) != (cases[i].reason == NULL) ||
+		    (got && strcmp(got, cases[i].reason)))
+			fail_msg("case %zu (%s): blacklisted by \"%s\", expected \"%s\"",
+				 i, pp->devnode ? pp->devnode : "(null)",
+				 got ? got : "-",
+				 cases[i].reason ? cases[i].reason : "-");
+		assert_int_equal(config_blacklisted_path(conf, pp), got != NULL);
+	}
+	/* The old entry point is the same decision, for what it is given. */
+	assert_true(config_blacklisted(conf, "vda", NULL, NULL));
+	assert_false(config_blacklisted(conf, "sda", NULL, NULL));
+	config_free(conf);
+}
+
+/* How many captured messages contain text. */
+static int logged(const char *text)
+{
+	const char *at = test_log.all;
+	int n = 0;
+
+	while ((at = strstr(at, text))) {
+		n++;
+		at++;
+	}
+	return n;
+}
+
+static void map_keywords_are_summarised_once(void **state)
+{
+	struct mp_config *conf;
+
+	conf = parse_ok(
+		"defaults {\n"
+		"	user_friendly_names yes\n"
+		"	find_multipaths yes\n"
+		"	polling_interval 7\n"
+		"	udev_dir /dev\n"
+		"}\n"
+		"devices {\n"
+		"	device {\n"
+		"		vendor NETAPP\n"
+		"		product LUN\n"
+		"		path_grouping_policy group_by_prio\n"
+		"		prio alua\n"
+		"		hardware_handler \"1 alua\"\n"
+		"		no_path_retry queue\n"
+		"		path_checker rdac\n"
+		"	}\n"
+		"	device { vendor X prio const no_path_retry 12 hw_typo 1 }\n"
+		"}\n"
+		"overrides {\n"
+		"	no_path_retry fail\n"
+		"	protocol {\n"
+		"		type \"scsi:fcp\"\n"
+		"		dev_loss_tmo 60\n"
+		"	}\n"
+		"	another_typo 2\n"
+		"}\n"
+		"multipaths { multipath { wwid 36001 alias a rr_weight priorities } }\n");
+	/* Typos, and only they, are warned on their lines. */
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 2);
+	assert_int_equal(logged("test.conf:17: unknown keyword 'hw_typo', ignored\n"), 1);
+	assert_int_equal(logged("test.conf:25: unknown keyword 'another_typo', ignored\n"), 1);
+	/* The rest: one notice, each name once, in the order of first use. */
+	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 1);
+	assert_int_equal(logged("test.conf: 9 keywords for map management are not used by this daemon: "
+			 "user_friendly_names, find_multipaths, udev_dir, path_grouping_policy, prio, "
+			 "hardware_handler, no_path_retry, protocol, rr_weight\n"), 1);
+	/* What this daemon implements keeps its meaning next to them. */
+	assert_int_equal(settings_for(conf, "NETAPP", "LUN", true).polling_interval, 7);
+	assert_string_equal(settings_for(conf, "NETAPP", "LUN", true).checker, "rdac");
+	assert_string_equal(config_alias(conf, "36001"), "a");
+	config_free(conf);
+
+	/* One keyword: the grammar follows. */
+	test_log_start();
+	conf = parse_ok("defaults { find_multipaths yes }");
+	assert_int_equal(logged("test.conf: 1 keyword for map management is not used by this daemon: find_multipaths\n"), 1);
+	config_free(conf);
+
+	/* None: no notice. */
+	test_log_start();
+	conf = parse_ok("defaults { polling_interval 3 }");
+	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 0);
+	config_free(conf);
+
+	/* A syntax error: the error only, no notice about a file not loaded. */
+	test_log_start();
+	assert_int_equal(config_parse("defaults { prio alua", 20, NAME, &conf), -EINVAL);
+	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 0);
+}
+
+/* Every one of them, in one file: the notice is cut short, and says so. */
+static void the_notice_fits_one_message(void **state)
+{
+	char *text = malloc(N_MAP_KEYWORDS * 64 + 64), *at = text;
+	struct mp_config *conf;
+	char head[96];
+	size_t i;
+
+	assert_non_null(text);
+	at += sprintf(at, "defaults {\n");
+	for (i = 0; i < N_MAP_KEYWORDS; i++)
+		at += sprintf(at, "\t%s 1\n", map_keywords[i]);
+	sprintf(at, "}\n");
+	/* Each use, at debug level (verbosity 4). */
+	conf = parse_ok(text);
+	assert_non_null(strstr(test_log.all, "test.conf:2: 'alias_prefix' is for map management, not used by this daemon\n"));
+	config_free(conf);
+
+	test_log_start();
+	mpath_log_set_level(MPATH_LOG_NOTICE);
+	conf = parse_ok(text);
+	assert_int_equal(test_log_problems(), 0);
+	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 1);
+	snprintf(head, sizeof(head), "test.conf: %zu keywords for map management are not used by this daemon: alias_prefix, ",
+		 N_MAP_KEYWORDS);
+	assert_ptr_equal(strstr(test_log.all, head), test_log.all);
+	assert_non_null(strstr(test_log.all, " more (verbosity 4 logs each)\n"));
+	/* The log cuts at 511 characters: it must fit, the end included. */
+	assert_true(strlen(test_log.all) < 511);
+	config_free(conf);
+
+	/* However long the file's name. */
+	test_log_start();
+	mpath_log_set_level(MPATH_LOG_NOTICE);
+	{
+		char name[600];
+
+		memset(name, 'f', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		assert_int_equal(config_parse(text, strlen(text), name, &conf), 0);
+		assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 1);
+		config_free(conf);
+	}
+	free(text);
+}
+
+/* The table must stay sorted (bsearch) and apart from what we implement. */
+static void map_keyword_table_is_sorted_and_apart(void **state)
+{
+	size_t i;
+
+	for (i = 1; i < N_MAP_KEYWORDS; i++)
+		if (strcmp(map_keywords[i - 1], map_keywords[i]) >= 0)
+			fail_msg("not sorted: %s, %s", map_keywords[i - 1],
+				 map_keywords[i]);
+	for (i = 0; i < N_MAP_KEYWORDS; i++) {
+		if (keyword_find(map_keywords[i]))
+			fail_msg("%s is implemented, yet listed as map management",
+				 map_keywords[i]);
+		assert_int_equal(map_keyword_find(map_keywords[i]), (int)i);
+	}
+	assert_int_equal(map_keyword_find("polling_interval"), -1);
+	assert_int_equal(map_keyword_find("prio_"), -1);
+}
+
+static void aliases_from_multipaths(void **state)
+{
+	struct mp_config *conf = parse_ok(
+		"multipaths {\n"
+		"	multipath {\n"
+		"		wwid 3600a098038303053453f463045727a35\n"
+		"		alias oradata01\n"
+		"		path_grouping_policy multibus\n"
+		"	}\n"
+		"	multipath { wwid 36001405a alias first }\n"
+		"	multipath { wwid 36001405b }\n"
+		"	multipath { wwid 36001405a alias second }\n"
+		"}\n"
+		"multipaths {\n"
+		"	multipath { alias \"third\" wwid 36001405c }\n"
+		"}\n");
+	char *dump;
+
+	assert_int_equal(test_log_problems(), 0);
+	assert_string_equal(config_alias(conf, "3600a098038303053453f463045727a35"),
+			    "oradata01");
+	/* Upstream merges entries for one WWID; the later setting wins. */
+	assert_string_equal(config_alias(conf, "36001405a"), "second");
+	assert_null(config_alias(conf, "36001405b"));
+	assert_string_equal(config_alias(conf, "36001405c"), "third");
+	/* Exact, not a pattern or a prefix. */
+	assert_null(config_alias(conf, "36001405"));
+	assert_null(config_alias(conf, "36001405aa"));
+	assert_null(config_alias(conf, "3600.*"));
+	assert_null(config_alias(conf, NULL));
+	dump = config_dump(conf);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "multipaths {\n\tmultipath {\n"
+				     "\t\twwid \"3600a098038303053453f463045727a35\"\n"
+				     "\t\talias \"oradata01\"\n\t}\n"));
+	free(dump);
+	config_free(conf);
+
+	/* No multipaths: no aliases, and no section in the dump. */
+	conf = parse_ok("");
+	assert_null(config_alias(conf, "36001405a"));
+	dump = config_dump(conf);
+	assert_non_null(dump);
+	assert_null(strstr(dump, "multipaths"));
+	free(dump);
+	config_free(conf);
+}
+
+/* Lookups stay right with many maps, in any order. */
+static void many_aliases(void **state)
+{
+	size_t n = 20000, i;
+	char *text = malloc(n * 64 + 32), *at = text, wwid[32], alias[32];
+	struct mp_config *conf;
+
+	assert_non_null(text);
+	at += sprintf(at, "multipaths {\n");
+	for (i = 0; i < n; i++)
+		at += sprintf(at, "multipath { wwid 36%014zx alias mpath%zu }\n",
+			      (i * 7919) % n, i);
+	sprintf(at, "}\n");
+	conf = parse_ok(text);
+	for (i = 0; i < n; i++) {
+		snprintf(wwid, sizeof(wwid), "36%014zx", (i * 7919) % n);
+		snprintf(alias, sizeof(alias), "mpath%zu", i);
+		assert_string_equal(config_alias(conf, wwid), alias);
+	}
+	assert_null(config_alias(conf, "36ffffffffffffff"));
+	config_free(conf);
+	free(text);
+}
+
+static void product_blacklist_blacklists_the_vendors_products(void **state)
+{
+	struct mp_config *conf = parse_ok(
+		"devices {\n"
+		"	device {\n"
+		"		vendor \"^DGC\"\n"
+		"		product \".*\"\n"
+		"		product_blacklist \"LUNZ\"\n"
+		"		path_checker emc_clariion\n"
+		"	}\n"
+		"	device { vendor \"(NETAPP|LSI)\" product_blacklist \"Universal Xport\" }\n"
+		"	device { vendor BAD product_blacklist X product \"[\" }\n"
+		"}\n");
+
+	assert_int_equal(test_log_problems(), 1);	/* the bad product */
+	assert_true(config_blacklisted(conf, "sda", "DGC", "LUNZ"));
+	assert_false(config_blacklisted(conf, "sda", "DGC", "VRAID"));
+	assert_true(config_blacklisted(conf, "sdb", "LSI", "Universal Xport"));
+	assert_false(config_blacklisted(conf, "sdb", "LSI", "INF-01-00"));
+	assert_false(config_blacklisted(conf, "sdb", "IBM", "Universal Xport"));
+	/* A dropped entry blacklists nothing either. */
+	assert_false(config_blacklisted(conf, "sdc", "BAD", "X"));
+	assert_string_equal(settings_for(conf, "DGC", "VRAID", true).checker,
+			    "emc_clariion");
+	config_free(conf);
 }
 
 /* dump -> parse -> dump gives the same text, without a warning. */
@@ -675,16 +1045,28 @@ static void dump_round_trips(void **state)
 		"	devnode \"^(hd|xvd)[a-z]\"\n"
 		"	device { vendor \"^DGC\" product \"LUNZ #1 {a}\" }\n"
 		"	device { product \"!bang\" }\n"
+		"	devnode \"!^(sd|dasd)\"\n"
+		"	wwid \"\\!literal\"\n"
+		"	property \"^ID_CDROM\"\n"
+		"	protocol \"scsi:(ata|usb)\"\n"
 		"}\n"
 		"blacklist_exceptions {\n"
 		"	devnode loop\n"
 		"	device { vendor \"^HP$\" }\n"
+		"	wwid \"^3600a098\"\n"
+		"	property \"(SCSI_IDENT_|ID_WWN)\"\n"
 		"}\n"
 		"devices {\n"
 		"	device { vendor NETAPP product LUN path_checker rdac polling_interval 7 }\n"
 		"	device { product \"^VRAID\" checker_timeout 9 max_polling_interval 99 }\n"
+		"	device { vendor \"^DGC\" product_blacklist LUNZ path_checker emc_clariion }\n"
 		"}\n"
-		"overrides { checker_timeout 11 polling_interval 12 }\n",
+		"overrides { checker_timeout 11 polling_interval 12 }\n"
+		"multipaths {\n"
+		"	multipath { wwid 3600a098038303053453f463045727a35 alias \"ora data #1\" }\n"
+		"	multipath { wwid 36001405abcdef alias \"{x}\" prio alua }\n"
+		"	multipath { wwid 36001405ffff }\n"
+		"}\n",
 	};
 	size_t i;
 
@@ -736,6 +1118,13 @@ int main(void)
 		T(bad_value_keeps_the_previous_setting),
 		T(quotes_comments_and_layout),
 		T(blacklist_and_exceptions),
+		T(upstream_blacklist_semantics),
+		T(map_keywords_are_summarised_once),
+		T(the_notice_fits_one_message),
+		T(map_keyword_table_is_sorted_and_apart),
+		T(aliases_from_multipaths),
+		T(many_aliases),
+		T(product_blacklist_blacklists_the_vendors_products),
 		T(dump_round_trips),
 		T(dump_says_what_is_in_effect),
 #undef T

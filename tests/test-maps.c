@@ -184,6 +184,12 @@ void path_schedule(struct daemon *dd, struct path *pp, uint64_t when)
 	scheduled_at[index_of(pp)] = when;
 }
 
+/* The configuration's multipaths section: one alias, for mpatha's WWID. */
+const char *config_alias(const struct mp_config *conf, const char *wwid)
+{
+	return strcmp(wwid, "mpatha-wwid") == 0 ? "ora_data" : NULL;
+}
+
 bool path_state_usable(int state)
 {
 	return state == PATH_UP || state == PATH_GHOST;
@@ -295,6 +301,7 @@ static int setup(void **state)
 	memset(scheduled_at, 0, sizeof(scheduled_at));
 	busy_jobs = 0;
 	d.dm = true;
+	d.conf = (struct mp_config *)&k;	/* only config_alias() sees it */
 	d.paths = calloc(MAX_PATHS, sizeof(*d.paths));
 	fake_now = 1000 * S;
 	test_log_start();
@@ -327,6 +334,9 @@ static void maps_are_read_with_uuid_and_paths_in_table_order(void **state)
 	m = map_find(&d, "mpatha");
 	assert_non_null(m);
 	assert_string_equal(m->uuid, "mpath-mpatha-wwid");
+	/* The alias is the configuration's for its WWID (uuid less "mpath-"). */
+	assert_string_equal(m->alias, "ora_data");
+	assert_string_equal(map_find(&d, "mpathb")->alias, "");
 	assert_int_equal(m->devt, makedev(253, 0));
 	assert_int_equal(m->nr_paths, 3);
 	assert_int_equal(m->paths[0].devt, makedev(8, 16));

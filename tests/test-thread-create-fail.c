@@ -7,7 +7,7 @@
  * demand. The Makefile links this test with the library's objects (not
  * libmultipath.so) and exports them, so the plugin's call to
  * start_checker_thread() binds to those objects and reaches the wrapper
- * (the plugin still names libmultipath.so.0 as a dependency, found through
+ * (the plugin still names libmultipath.so.N as a dependency, found through
  * the rpath the Makefile gives test plugins). A test that the wrapper also
  * lets a thread start proves it is in the path.
  */

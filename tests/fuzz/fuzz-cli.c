@@ -62,17 +62,25 @@ static void fuzz_parse(const char *line, char *reply, size_t len)
 	memset(err, 0x5a, sizeof(err));
 	r = cli_parse(line, &req, err, sizeof(err));
 	if (r == 0) {
-		bool dev = req.cmd == CLI_FAIL_PATH || req.cmd == CLI_REINSTATE_PATH;
+		bool dev = req.cmd == CLI_FAIL_PATH || req.cmd == CLI_REINSTATE_PATH ||
+			   req.cmd == CLI_SHOW_PATH || req.cmd == CLI_ADD_PATH ||
+			   req.cmd == CLI_DEL_PATH;
 
 		if ((unsigned int)req.cmd > CLI_SHUTDOWN)
 			abort();
-		if (dev ? !fuzz_safe_dev(req.arg, sizeof(req.arg)) : req.arg[0])
+		/* A map name is only compared: bounded and terminated is enough. */
+		if (req.cmd == CLI_SHOW_MAP_JSON ?
+		    !memchr(req.arg, '\0', sizeof(req.arg)) || !req.arg[0] :
+		    dev ? !fuzz_safe_dev(req.arg, sizeof(req.arg)) : req.arg[0])
+			abort();
+		if (!memchr(req.fmt, '\0', sizeof(req.fmt)) ||
+		    !memchr(req.verb, '\0', sizeof(req.verb)))
 			abort();
 		snprintf(reply, len, "ok %d %s\n", (int)req.cmd, req.arg);
 	} else {
 		if (r != -EINVAL || !fuzz_clean_line(err, sizeof(err)))
 			abort();
-		snprintf(reply, len, "error: %s\n", err);
+		snprintf(reply, len, "fail\n%s\n", err);
 	}
 }
 

@@ -3,10 +3,13 @@
  * fuzz-config.c - libFuzzer target for multipath.conf.
  *
  * Each input is parsed as a configuration file. When it loads, the result
- * is queried the way the daemon queries it (the blacklist and the path
- * settings, so that the regular expressions the input compiled are also
- * matched), and its promises are checked: a checker name is always set,
- * 1 <= polling_interval <= max_polling_interval. Then it is dumped, and
+ * is queried the way the daemon queries it (the blacklist, with and
+ * without WWIDs, udev properties and protocols, the path settings, so that
+ * the regular expressions the input compiled are also matched, and the
+ * aliases), and its promises are checked: a checker name is always set,
+ * 1 <= polling_interval <= max_polling_interval, the blacklist's two
+ * entry points agree, every multipath entry's WWID has an alias, the one
+ * of the last entry for it. Then it is dumped, and
  * the dump must parse again without a single warning and dump to the same
  * text: the round trip the unit tests check on hand-written files, here
  * on whatever the fuzzer finds. A broken promise abort()s, which libFuzzer
@@ -71,16 +74,56 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "dm-1", "DGC", "VRAID" },
 		{ "sdb", "", "" },
 	};
+	static const char *const props[][4] = {
+		{ "ID_SERIAL=3600a098", "ID_WWN=0x600a098", "DEVTYPE=disk", NULL },
+		{ "SCSI_IDENT_LUN_NAA_REG=6001405", NULL },
+		{ "ID_CDROM", "=", "", NULL },
+		{ NULL },
+	};
+	static const char *const wwids[] = {
+		"3600a098038303053453f463045727a35", "", NULL, "36001405",
+		"SATA_disk",
+	};
+	static const char *const protocols[] = {
+		"scsi:fcp", NULL, "nvme:tcp", "undef", "scsi:iscsi",
+	};
 	struct mp_config *conf, *again;
 	char *dump, *redump;
-	size_t i;
+	size_t i, j;
 
 	if (config_parse((const char *)data, size, "fuzz.conf", &conf))
 		return 0;
 
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		config_blacklisted(conf, ids[i][0], ids[i][1], ids[i][2]);
+		struct bl_path path = {
+			.devnode = ids[i][0], .vendor = ids[i][1],
+			.product = ids[i][2],
+		};
+
+		if (config_blacklisted(conf, ids[i][0], ids[i][1], ids[i][2]) !=
+		    config_blacklisted_path(conf, &path))
+			abort();
+		for (j = 0; j < sizeof(props) / sizeof(props[0]); j++) {
+			path.wwid = wwids[(i + j) % 5];
+			path.protocol = protocols[(i + j) % 5];
+			path.props = props[j];
+			if (config_blacklisted_path(conf, &path) !=
+			    (config_blacklist_reason(conf, &path) != NULL))
+				abort();
+		}
 		check_settings(conf, ids[i][1], ids[i][2], i & 1);
+		config_alias(conf, wwids[i]);
+	}
+	/* The last entry for a WWID names its map. */
+	for (i = 0; i < conf->n_aliases; i++) {
+		const char *alias = config_alias(conf, conf->aliases[i].wwid);
+
+		for (j = i + 1; j < conf->n_aliases; j++)
+			if (!strcmp(conf->aliases[j].wwid, conf->aliases[i].wwid))
+				break;
+		if (!alias || (j == conf->n_aliases &&
+			       strcmp(alias, conf->aliases[i].alias)))
+			abort();
 	}
 	if (config_verbosity(conf) > 6 || !config_socket_name(conf))
 		abort();

@@ -18,7 +18,7 @@
 #   dynamic loader, at their host paths (under a merged /usr, as on the
 #   host: /bin, /sbin, /lib, /lib64 are links into /usr)
 #   /usr/sbin/multipathd, /usr/bin/load-plugin   from $O
-#   libmultipath.so.0     from $O, next to libc: the loader's default path
+#   libmultipath.so.N     from $O, next to libc: the loader's default path
 #                         (multipathd's RUNPATH $ORIGIN/../libmultipath and
 #                         load-plugin's absolute build-tree RUNPATH point
 #                         nowhere in the guest, as after an install)
@@ -101,7 +101,7 @@ put() {
 
 declare -A LIBS_DONE=()
 # with_libs BINARY: copy every library ldd lists for BINARY, and the loader.
-# libmultipath.so.0 is the build tree's (see LIBDIR below); for a plugin
+# libmultipath.so.N is the build tree's (see LIBDIR below); for a plugin
 # ldd says "not found" for it, as the plugin relies on the process that
 # loads it to have it already.
 with_libs() {
@@ -111,7 +111,7 @@ with_libs() {
 		case $line in
 		*" => not found"*)
 			lib=${line%% *}
-			[ "$lib" = libmultipath.so.0 ] && continue
+			case $lib in libmultipath.so.*) continue ;; esac
 			die "$1 needs $lib, which ldd cannot find" ;;
 		*" => "/*)
 			lib=${line%% *}
@@ -157,7 +157,9 @@ done < <("$BUSYBOX" --list)
 
 MPD=$OABS/multipathd/multipathd
 LP=$OABS/tests/load-plugin
-LIBMP=$OABS/libmultipath/libmultipath.so.0
+# The file the development link names (its SONAME: the Makefile's MAJOR).
+LIBMP=$(readlink -f "$OABS/libmultipath/libmultipath.so" || true)
+LIBMP_SONAME=$(basename "$LIBMP")
 for f in "$MPD" "$LP" "$LIBMP"; do
 	[ -f "$f" ] || die "$f is not built (make all)"
 done
@@ -170,8 +172,8 @@ with_libs "$LIBMP"
 libc=$(ldd "$(command -v bash)" | sed -n 's/^[[:space:]]*libc\.so\.6 => \([^ ]*\) .*/\1/p')
 [ -n "$libc" ] || die "cannot tell where libc.so.6 is"
 LIBDIR=$(dirname "$libc")
-put "$LIBMP" "$LIBDIR/libmultipath.so.0"
-chmod 0755 "$STAGE$LIBDIR/libmultipath.so.0"
+put "$LIBMP" "$LIBDIR/$LIBMP_SONAME"
+chmod 0755 "$STAGE$LIBDIR/$LIBMP_SONAME"
 
 n=0
 for p in "$OABS"/libmultipath/checkers/libcheck*.so; do
