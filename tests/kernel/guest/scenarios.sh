@@ -43,6 +43,10 @@ scen_a() {
 	path_is "$A_DEV" dm_state - && path_is "$B_DEV" dm_state - &&
 		pass "no map yet: dm_state \"-\"" ||
 		{ fail "dm_state of $A_DEV is '$REPLY' with no map"; return 1; }
+	# No udevd here: the WWID comes from sysfs, in upstream's form.
+	path_is "$A_DEV" wwid "3${wa#naa.}" && path_is "$B_DEV" wwid "3${wa#naa.}" &&
+		pass "WWID of both paths as upstream's: 3${wa#naa.} (sysfs $wa)" ||
+		{ fail "WWID of $A_DEV is '$REPLY', want 3${wa#naa.}"; return 1; }
 
 	T0=$(now_ms)
 	map_create "$A_DEVT" "$B_DEVT" || { fail "dmsetup create $MAP"; return 1; }
