@@ -224,11 +224,25 @@ $(O)/libmultipath/checkers/libcheck%.so: libmultipath/checkers/%.c $(LIB_HEADERS
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS) $(LIBS_$*)
 
 # Test plugins also load into test binaries that carry the library's objects
-# instead of linking libmultipath.so, so they say where to find it.
+# instead of linking libmultipath.so, so they say where to find it. Libraries
+# a test plugin needs beyond libmultipath: LIBS_plugin-<name>.
 $(O)/tests/plugins/libcheck%.so: tests/plugins/%.c $(LIB_HEADERS) $(LIB_DEVLINK)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(PLUGIN_LDFLAGS) \
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS_plugin-$*) $(PLUGIN_LDFLAGS) \
 		-Wl,-rpath,$(abspath $(O))/libmultipath
+
+# The origin plugin finds its helper library beside it, through a RUNPATH
+# of $ORIGIN, the way vendors ship helpers (tests/test-plugin-files.c).
+# $ORIGIN comes first in the RUNPATH: at its end, ld.so's word-wise strncmp
+# reads past the string while expanding it, which valgrind reports.
+TEST_PLUGIN_HELPER := $(O)/tests/plugins/libmpathtesthelper.so
+TEST_PLUGINS += $(TEST_PLUGIN_HELPER)
+LIBS_plugin-origin := -L$(O)/tests/plugins -lmpathtesthelper -Wl,-rpath,'$$ORIGIN'
+$(O)/tests/plugins/libcheckorigin.so: $(TEST_PLUGIN_HELPER)
+
+$(TEST_PLUGIN_HELPER): tests/plugins/helper/mpathtesthelper.c $(LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(SO_LDFLAGS) -Wl,-soname,$(@F)
 
 # A checker's unit test #includes the checker's source, so that its calls
 # into the library (ioctl in the SG_IO helper, libaio) can be wrapped; it

@@ -39,6 +39,29 @@ extern "C" {
  * PATH_DELAYED:      a reinstate is being held back by the daemon's policy.
  * PATH_DISCONNECTED: the device is reachable but not accessible (LUN not
  *                    supported on this port). Checker.
+ *
+ * What the framework does with a state libcheck_check() or libcheck_pending()
+ * returns, the same for synchronous checks and for checks it runs on its
+ * executor (a worker thread, for a plugin with neither libcheck_pending nor
+ * libcheck_thread):
+ *
+ *  - PATH_WILD, PATH_DOWN, PATH_UP, PATH_SHAKY, PATH_GHOST, PATH_TIMEOUT and
+ *    PATH_DISCONNECTED are passed on unchanged, with the plugin's msgid.
+ *  - PATH_PENDING is passed on from a plugin that can deliver the result
+ *    later: one with libcheck_pending (the framework asks it), or with
+ *    libcheck_thread (its next libcheck_check() reports what its thread
+ *    found). From any other plugin nothing would ever collect a result and
+ *    the path would stay pending for ever: it becomes PATH_WILD with
+ *    CHECKER_MSGID_UNCOLLECTABLE, and the next check runs the plugin again.
+ *    A plain blocking libcheck_check() returns the result itself.
+ *  - PATH_UNCHECKED, PATH_REMOVED and PATH_DELAYED are the framework's and
+ *    the daemon's to set: from a plugin they become PATH_WILD with
+ *    CHECKER_MSGID_RESERVED_STATE. A plugin that cannot check returns
+ *    PATH_WILD; one that finds the device gone returns PATH_DOWN.
+ *  - Any other value becomes PATH_WILD with CHECKER_MSGID_INVALID.
+ *
+ * (The message ids of the last three cases are the library's, declared in
+ * libmultipath.h.)
  */
 enum path_check_state {
 	PATH_WILD = 0,
@@ -163,6 +186,31 @@ void *libcheck_thread(struct checker_context *ctx);
 int libcheck_pending(struct checker *c);	/* non-blocking: result of PENDING */
 bool libcheck_need_wait(struct checker *c);	/* a check of this round still runs */
 extern const char *libcheck_msgtable[];		/* NULL-terminated, <= 100 entries */
+
+/*
+ * libcheck_msgtable: at most CHECKER_MSGTABLE_SIZE texts, then NULL. The
+ * framework never reads past the table: it reads at most as many entries
+ * as the symbol's size says (a table defined in C has one), and never more
+ * than CHECKER_MSGTABLE_SIZE of a table whose size it cannot tell. A table
+ * with no NULL where its terminator belongs is not refused: its entries up
+ * to that limit are used, and the plugin is named in the log with what is
+ * wrong.
+ *
+ * Installing a plugin. The framework loads <plugin dir>/libcheck<name>.so
+ * only if the name is 1 to 15 characters from A-Z a-z 0-9 _ -, the file
+ * is a regular file (not a symbolic link, FIFO, device, ...) and an ELF
+ * shared object for the daemon's machine, and (unless the daemon turned
+ * the check off) the file and its directory are owned by root or by the
+ * daemon's user and are not writable by group or others. It is loaded by
+ * its path, and refused if the object loaded is not the file checked (the
+ * file was replaced while loading, or an older file of that name is still
+ * loaded, pinned by a running check: it loads at a reconfigure after that
+ * one is gone). A plugin may ship helper libraries beside it and link with
+ * -Wl,-rpath,'$ORIGIN': $ORIGIN is the plugin directory. Such helpers are
+ * loaded by the dynamic loader, with only the directory's checks; give
+ * them a name of their own (not libcheck*.so) and the plugin's ownership
+ * and mode. Every refusal is logged once, with the file and the reason.
+ */
 
 #ifdef __cplusplus
 }

@@ -55,16 +55,6 @@ struct checker_plugin {
 	bool registered;		/* on the registry list; mutex */
 	bool builtin;
 	void *handle;			/* dlopen() handle; NULL if built in */
-	int fd;				/* the verified plugin file, kept open */
-	/*
-	 * Descriptors inherited from earlier classes that shared this DSO
-	 * (registry.c, plugin_release): the dynamic loader knows the object
-	 * by each /proc/self/fd name it was opened with, so every one of
-	 * those numbers stays taken until the object is really unloaded.
-	 * Written under the registry mutex, read by plugin_unload().
-	 */
-	int *old_fds;
-	int nr_old_fds;
 	char name[CHECKER_NAME_MAX + 1];
 	char *path;			/* malloc()ed; NULL if built in */
 

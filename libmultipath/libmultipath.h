@@ -168,13 +168,23 @@ int checker_class_stats(struct checker_class_stats **ret);
  * asynchrony) has its blocking libcheck_check() run on a worker of a
  * pool the library owns: checker_check() returns PATH_PENDING at once and
  * checker_get_state() returns the result when the job is done, or
- * PATH_TIMEOUT (with one of these messages) once c->timeout seconds (30 when
- * 0) have passed. A checker never has more than one job outstanding.
+ * PATH_TIMEOUT (with one of the first three messages below) once c->timeout
+ * seconds (30 when 0) have passed. A checker never has more than one job
+ * outstanding.
+ *
+ * The library's own message ids, below CHECKER_FIRST_MSGID like the generic
+ * ones of checkers.h; checker_message() has their texts.
  */
 enum {
 	CHECKER_MSGID_TIMED_OUT = 90,	/* the check passed its deadline */
 	CHECKER_MSGID_STILL_HUNG,	/* the last check still hangs: none started */
 	CHECKER_MSGID_NO_WORKER,	/* queued past the deadline: hung-check cap */
+	/*
+	 * A plugin result the framework does not pass on (checkers.h, "Path
+	 * states"): the state is PATH_WILD, with
+	 */
+	CHECKER_MSGID_UNCOLLECTABLE,	/* PATH_PENDING nothing could collect */
+	CHECKER_MSGID_RESERVED_STATE,	/* unchecked, removed or delayed */
 };
 
 /*

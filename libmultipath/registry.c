@@ -3,9 +3,11 @@
  * registry.c - one class per checker name: lookup, load-on-demand,
  * references and unloading.
  *
- * Lookups are RCU readers and take no sleeping lock. Writers (loading,
- * cleanup, statistics) serialise on registry_lock. dlopen()/dlclose() never
- * run inside a read-side section.
+ * Lookups are RCU readers and take no sleeping lock. Writers (publishing a
+ * loaded class, cleanup, statistics) serialise on registry_lock, which is
+ * never held while a plugin file is opened, loaded or unloaded: those may
+ * block, and must hold up nobody but the threads waiting for that very
+ * class. dlopen()/dlclose() never run inside a read-side section either.
  */
 #include <assert.h>
 #include <errno.h>
@@ -22,16 +24,43 @@
 /*
  * registry_lock protects: the registry list's structure (registry_head and
  * each ->next; readers follow them under RCU), all_plugins and each
- * ->all_next, failed_names, plugin_dir, and each plugin's descriptors. It
- * is held across plugin_load() (so that a name is loaded once however many
- * threads ask for it at the same time) and across the dlclose() of an
- * unload; plugin constructors and destructors must therefore not call into
- * the registry. Never taken inside an RCU read-side section.
+ * ->all_next, failed_names, plugin_dir, loads and registry_generation. It
+ * is never held across file-system access, plugin_load() or dlclose(): an
+ * open() may block for as long as a file server or a FIFO likes, and
+ * nothing else (lookups that fall back to the lock, loads of other names,
+ * statistics, reconfiguration, unloading) may wait for that. It is held
+ * while a class's libcheck_reset() runs (on release, and in
+ * reset_checker_classes()), which serialises resets with each other and
+ * with publication; plugin constructors, destructors and resets must
+ * therefore not call into the registry. Never taken inside an RCU
+ * read-side section.
  */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct checker_plugin *registry_head;	/* RCU list */
 static struct checker_plugin *all_plugins;	/* every plugin not yet freed */
 static char plugin_dir[PATH_MAX] = DEFAULT_PLUGIN_DIR;
+
+/*
+ * Bumped by init_checkers() and cleanup_checkers(): a load that started
+ * under an older generation may have read another plugin directory, and
+ * its class is not published (plugin_get_by_name()).
+ */
+static unsigned long registry_generation;
+
+/*
+ * The loads in progress, one per name, each on its loader's stack, so that
+ * a name is loaded once however many threads ask for it at the same time
+ * (and a failure is reported once) without holding registry_lock during
+ * the load. A thread that wants a name being loaded waits on load_done,
+ * which every loader broadcasts when it is done; one condition for all
+ * loads, so that no waiter ever touches a loader's stack after it is gone.
+ */
+struct load_in_progress {
+	struct load_in_progress *next;
+	const char *name;
+};
+static struct load_in_progress *loads;
+static pthread_cond_t load_done = PTHREAD_COND_INITIALIZER;
 
 /*
  * Names whose load failed since the last init_checkers()/cleanup_checkers(),
@@ -59,7 +88,6 @@ struct checker_plugin none_plugin = {
 	.refcount = 1,
 	.builtin = true,
 	.registered = true,
-	.fd = -1,
 	.name = NONE_CHECKER,
 };
 
@@ -90,27 +118,6 @@ static bool plugin_ref_unless_zero(struct checker_plugin *p)
 	return true;
 }
 
-/* Under registry_lock: give to's list every descriptor from's holds. */
-static int fds_move(struct checker_plugin *to, struct checker_plugin *from)
-{
-	int n = to->nr_old_fds + from->nr_old_fds + 1;
-	int *fds = realloc(to->old_fds, n * sizeof(*fds));
-
-	if (!fds)
-		return -ENOMEM;
-	if (from->nr_old_fds)
-		memcpy(fds + to->nr_old_fds, from->old_fds,
-		       from->nr_old_fds * sizeof(*fds));
-	fds[n - 1] = from->fd;
-	to->old_fds = fds;
-	to->nr_old_fds = n;
-	free(from->old_fds);
-	from->old_fds = NULL;
-	from->nr_old_fds = 0;
-	from->fd = -1;
-	return 0;
-}
-
 /*
  * The last reference is gone: nobody can find p (it left the registry list
  * before the registry dropped its reference) and nobody uses it. Reset and
@@ -133,32 +140,17 @@ static void plugin_release(struct checker_plugin *p)
 	/*
 	 * After a reconfigure, a class pinned from before and its successor
 	 * loaded from the same file share one DSO (dlopen() hands out the same
-	 * object): its global state is the successor's, so leave it alone, and
-	 * hand the successor our descriptors, which must stay open as long as
-	 * the object is loaded (see struct checker_plugin).
+	 * object): its global state is the successor's, so leave it alone.
+	 * A successor published after this check finds the state reset once
+	 * more, as after reset_checker_classes().
 	 */
-	for (q = all_plugins; q && !shared; q = q->all_next) {
-		if (q->handle != p->handle)
-			continue;
-		shared = true;
-		if (fds_move(q, p) < 0) {
-			/* Leak the numbers rather than free them for reuse. */
-			mp_warn("checker %s: out of memory; keeping %d descriptors",
-				p->name, p->nr_old_fds + 1);
-			p->fd = -1;
-			p->nr_old_fds = 0;
-		}
-	}
+	for (q = all_plugins; q && !shared; q = q->all_next)
+		shared = q->handle == p->handle;
 	if (p->reset && !shared)
 		p->reset();
-	/*
-	 * dlclose() under the lock: whether the DSO is shared, and the closing
-	 * of descriptors it is known by, must not change between our check
-	 * and our dlclose(), or a concurrent release or load could see the
-	 * DSO loaded under a descriptor number that is free again.
-	 */
-	plugin_unload(p);
 	pthread_mutex_unlock(&registry_lock);
+	/* The dynamic loader counts the handle's users: shared or not. */
+	plugin_unload(p);
 	mp_synchronize_rcu();
 	free(p);
 }
@@ -244,15 +236,98 @@ static void forget_failures(void)
 	failed_count = 0;
 }
 
+/* Under registry_lock: the registered plugin called name, or NULL. */
+static struct checker_plugin *find_registered(const char *name)
+{
+	struct checker_plugin *p;
+
+	for (p = registry_head; p; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+/* Under registry_lock. */
+static bool load_in_progress(const char *name)
+{
+	struct load_in_progress *l;
+
+	for (l = loads; l; l = l->next)
+		if (strcmp(l->name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Called with registry_lock held, returns with it held, drops it meanwhile:
+ * load name from the current plugin directory and publish it, with a
+ * reference for the caller in *ret. Returns 0; -EAGAIN when the registry
+ * was reconfigured during the load (the class, loaded from what may no
+ * longer be the plugin directory, has been unloaded again, and the caller
+ * starts over); or another -errno when the load failed (logged and
+ * remembered). No other thread loads or publishes name meanwhile: they
+ * wait for loads to lose our entry.
+ */
+static int load_and_publish(const char *name, struct checker_plugin **ret)
+{
+	struct load_in_progress me = { .next = loads, .name = name };
+	unsigned long generation = registry_generation;
+	bool perms = __atomic_load_n(&check_perms, __ATOMIC_RELAXED);
+	struct checker_plugin *p = NULL;
+	char *dir = strdup(plugin_dir);
+	struct load_in_progress **lp;
+	int err;
+
+	if (!dir) {
+		mp_err("checker %s: out of memory", name);
+		return -ENOMEM;
+	}
+	loads = &me;
+	pthread_mutex_unlock(&registry_lock);
+	err = plugin_load(dir, name, perms, &p);
+	free(dir);
+	pthread_mutex_lock(&registry_lock);
+	for (lp = &loads; *lp != &me; lp = &(*lp)->next)
+		;
+	*lp = me.next;
+	pthread_cond_broadcast(&load_done);
+
+	if (generation != registry_generation) {
+		if (!err) {
+			mp_debug("checker %s: reconfigured while loading; loading again",
+				 name);
+			pthread_mutex_unlock(&registry_lock);
+			plugin_unload(p);	/* never published */
+			free(p);
+			pthread_mutex_lock(&registry_lock);
+		}
+		return -EAGAIN;
+	}
+	if (err) {
+		/* plugin_load() said why; make sure it does so only once. */
+		remember_failure(name);
+		return err;
+	}
+	p->refcount = 2;	/* the registry's and the caller's */
+	p->registered = true;
+	p->all_next = all_plugins;
+	all_plugins = p;
+	p->next = registry_head;
+	mp_rcu_assign(registry_head, p);	/* publish */
+	*ret = p;
+	return 0;
+}
+
 /*
  * plugin_get_by_name - the class for name, with a reference for the caller,
- * loading it if needed; NULL (logged once) on failure. May sleep; never call
- * it inside a read-side section.
+ * loading it if needed; NULL (logged once) on failure. A registered class
+ * is found without a sleeping lock. Loading takes registry_lock only to
+ * look and to publish: a load that blocks holds up only the threads that
+ * want the same name. May sleep; never call it inside a read-side section.
  */
 struct checker_plugin *plugin_get_by_name(const char *name)
 {
 	struct checker_plugin *p;
-	int err;
 
 	if (strcmp(name, NONE_CHECKER) == 0) {
 		plugin_ref(&none_plugin);
@@ -263,41 +338,34 @@ struct checker_plugin *plugin_get_by_name(const char *name)
 		return p;
 
 	pthread_mutex_lock(&registry_lock);
-	/* Someone may have loaded it since we looked. */
-	for (p = registry_head; p; p = p->next) {
-		if (strcmp(p->name, name) == 0) {
+	for (;;) {
+		/* Someone may have loaded it since we looked. */
+		p = find_registered(name);
+		if (p) {
 			plugin_ref(p);
-			goto out;
+			break;
 		}
-	}
-	if (failed_before(name)) {
-		mp_debug("checker %.64s: refused, as before", name);
-		goto out;
-	}
-	if (!checker_name_valid(name)) {
-		/* Before any file-system access: the name becomes a path. */
-		if (remember_failure(name))
-			mp_err("checker name \"%.64s\" is invalid: use 1 to %d characters from A-Z, a-z, 0-9, '_' and '-'",
-			       name, CHECKER_NAME_MAX);
-		else
-			mp_debug("checker name \"%.64s\" is invalid", name);
-		goto out;
-	}
-	err = plugin_load(plugin_dir, name,
-			  __atomic_load_n(&check_perms, __ATOMIC_RELAXED), &p);
-	if (err) {
-		/* plugin_load() said why; make sure it does so only once. */
-		remember_failure(name);
+		if (failed_before(name)) {
+			mp_debug("checker %.64s: refused, as before", name);
+			break;
+		}
+		if (!checker_name_valid(name)) {
+			/* Before any file-system access: it becomes a path. */
+			if (remember_failure(name))
+				mp_err("checker name \"%.64s\" is invalid: use 1 to %d characters from A-Z, a-z, 0-9, '_' and '-'",
+				       name, CHECKER_NAME_MAX);
+			else
+				mp_debug("checker name \"%.64s\" is invalid", name);
+			break;
+		}
+		if (load_in_progress(name)) {
+			pthread_cond_wait(&load_done, &registry_lock);
+			continue;
+		}
+		if (load_and_publish(name, &p) != -EAGAIN)
+			break;
 		p = NULL;
-		goto out;
 	}
-	p->refcount = 2;	/* the registry's and the caller's */
-	p->registered = true;
-	p->all_next = all_plugins;
-	all_plugins = p;
-	p->next = registry_head;
-	mp_rcu_assign(registry_head, p);	/* publish */
-out:
 	pthread_mutex_unlock(&registry_lock);
 	return p;
 }
@@ -317,6 +385,7 @@ int init_checkers(const char *dir)
 	else
 		strcpy(plugin_dir, dir);
 	forget_failures();
+	registry_generation++;
 	pthread_mutex_unlock(&registry_lock);
 	if (err) {
 		mp_err("checker plugin directory %.64s...: name too long", dir);
@@ -342,6 +411,7 @@ void cleanup_checkers(void)
 	for (next = p; next; next = next->next)
 		__atomic_store_n(&next->registered, false, __ATOMIC_RELEASE);
 	forget_failures();
+	registry_generation++;
 	pthread_mutex_unlock(&registry_lock);
 
 	/*

@@ -2,28 +2,44 @@
 /*
  * fake-dl.h - a fake dynamic loader for tests of plugin loading.
  *
- * Tests that include this header replace dlopen/dlsym/dlclose/dlerror (and
- * count open/openat) with -Wl,--wrap, which the Makefile derives from the
- * __wrap_ names below; they are linked with the library's objects, so the
- * library's own calls land here. A "fake DSO" is a struct with a symbol
- * table; dlopen() finds it by the base name of the file it is given (the
- * library passes /proc/self/fd/N, which is resolved back to the file name),
- * so the plugin files on disk are real (the permission checks run for real)
- * while their "code" is functions of the test.
+ * Tests that include this header replace dlopen/dlsym/dlclose/dlerror/
+ * dlinfo (and count open/openat) with -Wl,--wrap, which the Makefile derives
+ * from the __wrap_ names below; they are linked with the library's objects,
+ * so the library's own calls land here. A "fake DSO" is a struct with a
+ * symbol table; dlopen() finds it by the base name of the file it is given
+ * (a /proc/self/fd/N name is resolved back to the file name), so the plugin
+ * files on disk are real (the permission checks run for real) while their
+ * "code" is functions of the test.
+ *
+ * Like the real dynamic loader, the fake maps the file it was given when it
+ * loads a DSO that is not loaded yet, and dlinfo(RTLD_DI_LINKMAP) points
+ * l_ld into that mapping: the library's check that the object loaded is the
+ * file it verified runs for real. An RTLD_NOLOAD probe returns a loaded DSO
+ * (and its dlclose() is not counted as a close), NULL for one not loaded.
+ * fake_dlopen_hook runs first, so a test can swap the file in between;
+ * fake_gate_close() makes an open() of one file block, like an open() of a
+ * FIFO or of a file on a hung server.
  */
 #ifndef MPATH_FAKE_DL_H
 #define MPATH_FAKE_DL_H
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checkers.h"
@@ -53,14 +69,80 @@ static char fake_dlopen_file[PATH_MAX];	/* file name given to the last one */
 static int fake_fs_calls;	/* open() and openat() calls */
 static const char *fake_error;
 
+/*
+ * What the fake loader holds for each loaded DSO, parallel to fake_dsos[]
+ * (struct fake_dso is initialised positionally by the tests, so it does not
+ * grow): one page of the file it was loaded from, and its link map.
+ */
+static struct fake_loaded {
+	void *map;			/* NULL while not loaded */
+	size_t map_len;
+	struct link_map lm;		/* l_ld points into map */
+	int probes;			/* RTLD_NOLOAD handles not closed yet */
+} fake_loaded[FAKE_DSO_MAX];
+
+/* Called by dlopen() before it looks at the file; not under fake_lock. */
+static void (*fake_dlopen_hook)(const char *file);
+
+/* The gate (fake_gate_close): all under fake_lock. */
+static pthread_cond_t fake_gate_cond = PTHREAD_COND_INITIALIZER;
+static const char *fake_gate_file;	/* base name held, or NULL */
+static int fake_gate_waiting;		/* threads held at the gate now */
+
 int __real_open(const char *path, int flags, ...);
 int __real_openat(int dfd, const char *path, int flags, ...);
+
+/* Under fake_lock: forget what was mapped for DSO number i. */
+static inline void fake_unmap(int i)
+{
+	if (fake_loaded[i].map)
+		munmap(fake_loaded[i].map, fake_loaded[i].map_len);
+	memset(&fake_loaded[i], 0, sizeof(fake_loaded[i]));
+}
+
+/* Under fake_lock: map (the first page of) file for DSO number i. */
+static inline void fake_map(int i, const char *file)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = __real_open(file, O_RDONLY | O_CLOEXEC);
+	void *map;
+
+	fake_unmap(i);
+	if (fd < 0)
+		return;
+	map = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return;
+	fake_loaded[i].map = map;
+	fake_loaded[i].map_len = page;
+	fake_loaded[i].lm.l_ld = map;
+	fake_loaded[i].lm.l_name = (char *)fake_dsos[i]->file;
+}
+
+/* Under fake_lock: the index of a handle dlopen() returned, or -1. */
+static inline int fake_index(const void *handle)
+{
+	int i;
+
+	for (i = 0; i < fake_ndsos; i++)
+		if (fake_dsos[i] == handle)
+			return i;
+	return -1;
+}
 
 /* Forget every fake DSO and reset the counters. */
 static inline void fake_dl_reset(void)
 {
+	int i;
+
 	pthread_mutex_lock(&fake_lock);
+	for (i = 0; i < FAKE_DSO_MAX; i++)
+		fake_unmap(i);
 	fake_ndsos = 0;
+	fake_dlopen_hook = NULL;
+	fake_gate_file = NULL;
+	pthread_cond_broadcast(&fake_gate_cond);
 	fake_dlopen_calls = fake_fs_calls = fake_dlopen_flags = 0;
 	fake_dlopen_file[0] = '\0';
 	fake_error = NULL;
@@ -71,9 +153,61 @@ static inline void fake_dl_add(struct fake_dso *dso)
 {
 	pthread_mutex_lock(&fake_lock);
 	dso->opens = dso->closes = 0;
-	if (fake_ndsos < FAKE_DSO_MAX)
+	if (fake_ndsos < FAKE_DSO_MAX) {
+		fake_unmap(fake_ndsos);
 		fake_dsos[fake_ndsos++] = dso;
+	}
 	pthread_mutex_unlock(&fake_lock);
+}
+
+/*
+ * Hold every open() and openat() of a file called file (a base name; a
+ * string that outlives the gate) until fake_gate_open().
+ */
+static inline void fake_gate_close(const char *file)
+{
+	pthread_mutex_lock(&fake_lock);
+	fake_gate_file = file;
+	pthread_mutex_unlock(&fake_lock);
+}
+
+static inline void fake_gate_open(void)
+{
+	pthread_mutex_lock(&fake_lock);
+	fake_gate_file = NULL;
+	pthread_cond_broadcast(&fake_gate_cond);
+	pthread_mutex_unlock(&fake_lock);
+}
+
+/* Wait up to seconds until n threads are held at the gate. */
+static inline bool fake_gate_wait_for(int n, double seconds)
+{
+	struct timespec until;
+	bool reached;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)seconds;
+	pthread_mutex_lock(&fake_lock);
+	while (fake_gate_waiting < n &&
+	       pthread_cond_timedwait(&fake_gate_cond, &fake_lock, &until) == 0)
+		;
+	reached = fake_gate_waiting >= n;
+	pthread_mutex_unlock(&fake_lock);
+	return reached;
+}
+
+/* Under fake_lock: what an open() of path does at the gate. */
+static inline void fake_gate_pass(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	while (fake_gate_file && strcmp(base, fake_gate_file) == 0) {
+		fake_gate_waiting++;
+		pthread_cond_broadcast(&fake_gate_cond);
+		pthread_cond_wait(&fake_gate_cond, &fake_lock);
+		fake_gate_waiting--;
+	}
 }
 
 static inline int fake_dl_count(int *counter)
@@ -93,8 +227,14 @@ void *__wrap_dlopen(const char *file, int flags)
 	const char *base;
 	ssize_t len;
 	void *ret = NULL;
+	void (*hook)(const char *);
 	int i;
 
+	pthread_mutex_lock(&fake_lock);
+	hook = fake_dlopen_hook;
+	pthread_mutex_unlock(&fake_lock);
+	if (hook)
+		hook(file);
 	pthread_mutex_lock(&fake_lock);
 	fake_dlopen_calls++;
 	fake_dlopen_flags = flags;
@@ -112,9 +252,22 @@ void *__wrap_dlopen(const char *file, int flags)
 
 		if (strcmp(dso->file, base) != 0)
 			continue;
-		if (dso->load_error) {
+		if (flags & RTLD_NOLOAD) {
+			/*
+			 * A probe: the handle if loaded, else NULL. Not
+			 * counted as an open, nor its dlclose() as a close.
+			 */
+			if (dso->opens > dso->closes) {
+				fake_loaded[i].probes++;
+				fake_error = NULL;
+				ret = dso;
+			}
+		} else if (dso->load_error) {
 			fake_error = dso->load_error;
 		} else {
+			/* Not loaded yet: map the file, as ld.so would. */
+			if (dso->opens == dso->closes)
+				fake_map(i, file);
 			dso->opens++;
 			fake_error = NULL;
 			ret = dso;
@@ -129,11 +282,37 @@ int __wrap_dlclose(void *handle);
 int __wrap_dlclose(void *handle)
 {
 	struct fake_dso *dso = handle;
+	int i;
 
 	pthread_mutex_lock(&fake_lock);
+	i = fake_index(dso);
+	if (i >= 0 && fake_loaded[i].probes > 0) {
+		fake_loaded[i].probes--;
+		pthread_mutex_unlock(&fake_lock);
+		return 0;
+	}
 	dso->closes++;
+	if (i >= 0 && dso->closes == dso->opens)
+		fake_unmap(i);
 	pthread_mutex_unlock(&fake_lock);
 	return 0;
+}
+
+int __wrap_dlinfo(void *handle, int request, void *arg);
+int __wrap_dlinfo(void *handle, int request, void *arg)
+{
+	int i, ret = -1;
+
+	pthread_mutex_lock(&fake_lock);
+	i = fake_index(handle);
+	fake_error = "fake-dl: dlinfo request not supported";
+	if (i >= 0 && request == RTLD_DI_LINKMAP) {
+		*(struct link_map **)arg = &fake_loaded[i].lm;
+		fake_error = NULL;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&fake_lock);
+	return ret;
 }
 
 void *__wrap_dlsym(void *handle, const char *name);
@@ -180,6 +359,7 @@ int __wrap_open(const char *path, int flags, ...)
 	va_end(ap);
 	pthread_mutex_lock(&fake_lock);
 	fake_fs_calls++;
+	fake_gate_pass(path);
 	pthread_mutex_unlock(&fake_lock);
 	return __real_open(path, flags, mode);
 }
@@ -196,6 +376,7 @@ int __wrap_openat(int dfd, const char *path, int flags, ...)
 	va_end(ap);
 	pthread_mutex_lock(&fake_lock);
 	fake_fs_calls++;
+	fake_gate_pass(path);
 	pthread_mutex_unlock(&fake_lock);
 	return __real_openat(dfd, path, flags, mode);
 }
@@ -234,12 +415,41 @@ static inline int fake_plugin_file(const char *dir, const char *file,
 	return chmod(path, mode) < 0 ? -errno : 0;
 }
 
+/*
+ * The ELF header of a shared object for this machine: this program's own,
+ * as a shared object, with e_machine replaced unless machine is EM_NONE.
+ * Returns 0 or -errno.
+ */
+static inline int fake_elf_header(unsigned char *buf, size_t len,
+				  uint16_t machine)
+{
+	int fd = __real_open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	uint16_t type;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, 0);
+	close(fd);
+	if (n != (ssize_t)len || len < sizeof(Elf32_Ehdr))
+		return -EIO;
+	/* e_type and e_machine: same offsets in both classes, native order. */
+	type = ET_DYN;
+	memcpy(buf + offsetof(Elf64_Ehdr, e_type), &type, sizeof(type));
+	if (machine != EM_NONE)
+		memcpy(buf + offsetof(Elf64_Ehdr, e_machine), &machine,
+		       sizeof(machine));
+	return 0;
+}
+
 /* An ELF-looking plugin file for a fake DSO, mode 0755. */
 static inline int fake_plugin_elf(const char *dir, const char *file)
 {
-	static const char elf[16] = "\177ELF\2\1\1";
+	unsigned char elf[sizeof(Elf64_Ehdr)];
+	int err = fake_elf_header(elf, sizeof(elf), EM_NONE);
 
-	return fake_plugin_file(dir, file, elf, sizeof(elf), 0755);
+	return err ? err : fake_plugin_file(dir, file, (char *)elf,
+					     sizeof(elf), 0755);
 }
 
 /* Remove dir and every file in it (the tests create no subdirectories). */

@@ -45,6 +45,11 @@ static bool fake_need_wait(struct checker *c)
 	return true;
 }
 
+static void *fake_thread(struct checker_context *ctx)
+{
+	return NULL;
+}
+
 static const struct fake_sym plain_syms[] = {
 	{ "libcheck_init", (void *)fake_init },
 	{ "libcheck_free", (void *)fake_free },
@@ -60,8 +65,18 @@ static const struct fake_sym pending_syms[] = {
 	{ NULL, NULL },
 };
 
+/* Drives its own asynchrony with a thread, as upstream's tur did. */
+static const struct fake_sym threaded_syms[] = {
+	{ "libcheck_init", (void *)fake_init },
+	{ "libcheck_free", (void *)fake_free },
+	{ "libcheck_check", (void *)fake_check },
+	{ "libcheck_thread", (void *)fake_thread },
+	{ NULL, NULL },
+};
+
 static struct fake_dso plain = { "libcheckplain.so", plain_syms, NULL, 0, 0 };
 static struct fake_dso pending = { "libcheckpending.so", pending_syms, NULL, 0, 0 };
+static struct fake_dso threaded = { "libcheckthreaded.so", threaded_syms, NULL, 0, 0 };
 
 static char *plugin_dir;
 
@@ -70,9 +85,11 @@ static int setup(void **state)
 	fake_dl_reset();
 	fake_dl_add(&plain);
 	fake_dl_add(&pending);
+	fake_dl_add(&threaded);
 	plugin_dir = fake_plugin_dir();
 	assert_int_equal(fake_plugin_elf(plugin_dir, plain.file), 0);
 	assert_int_equal(fake_plugin_elf(plugin_dir, pending.file), 0);
+	assert_int_equal(fake_plugin_elf(plugin_dir, threaded.file), 0);
 	assert_int_equal(init_checkers(plugin_dir), 0);
 	next_state = PATH_UP;
 	check_calls = free_calls = init_result = 0;
@@ -119,6 +136,9 @@ static void contract_values_are_fixed(void **state)
 	assert_int_equal(PATH_DISCONNECTED, 10);
 	assert_int_equal(PATH_MAX_STATE, 11);
 	assert_int_equal(CHECKER_MSGID_DISCONNECTED, 8);
+	assert_int_equal(CHECKER_MSGID_TIMED_OUT, 90);
+	assert_int_equal(CHECKER_MSGID_UNCOLLECTABLE, 93);
+	assert_int_equal(CHECKER_MSGID_RESERVED_STATE, 94);
 	assert_int_equal(CHECKER_FIRST_MSGID, 100);
 	assert_int_equal(offsetof(struct checker, cls), 0);
 }
@@ -245,6 +265,88 @@ static void pending_result_is_collected_without_blocking(void **state)
 	checker_put(&c);
 }
 
+/*
+ * A synchronous check of a plugin that has neither libcheck_pending nor
+ * libcheck_thread cannot be collected later: PATH_PENDING from it would
+ * leave the path pending for ever. It becomes PATH_WILD, with a message,
+ * and the next check runs the plugin again.
+ */
+static void uncollectable_pending_is_contained(void **state)
+{
+	struct checker c;
+
+	select_checker(&c, "plain");
+	checker_set_fd(&c, 0);
+	next_state = PATH_PENDING;
+	checker_check(&c, PATH_UP);
+	assert_int_equal(checker_get_state(&c), PATH_WILD);
+	assert_int_equal(c.msgid, CHECKER_MSGID_UNCOLLECTABLE);
+	assert_non_null(strstr(checker_message(&c), "pending"));
+	assert_false(checker_need_wait(&c));
+	next_state = PATH_UP;
+	checker_check(&c, PATH_WILD);
+	assert_int_equal(check_calls, 2);
+	assert_int_equal(checker_get_state(&c), PATH_UP);
+	checker_put(&c);
+}
+
+/* With libcheck_thread, a plugin collects its result itself: passed on. */
+static void pending_from_a_threaded_plugin_is_passed_on(void **state)
+{
+	struct checker c;
+
+	select_checker(&c, "threaded");
+	checker_set_fd(&c, 0);
+	checker_set_async(&c);
+	next_state = PATH_PENDING;
+	checker_check(&c, PATH_UP);
+	assert_int_equal(checker_get_state(&c), PATH_PENDING);
+	assert_int_equal(c.msgid, CHECKER_MSGID_NONE);
+	checker_put(&c);
+}
+
+/*
+ * PATH_UNCHECKED (the framework's), PATH_REMOVED and PATH_DELAYED (the
+ * daemon's) from a plugin become PATH_WILD with a message, whether
+ * libcheck_check or libcheck_pending returned them.
+ */
+static void reserved_states_from_a_plugin_are_contained(void **state)
+{
+	static const int reserved[] = {
+		PATH_UNCHECKED, PATH_REMOVED, PATH_DELAYED,
+	};
+	struct checker c, p;
+	size_t i;
+
+	select_checker(&c, "plain");
+	select_checker(&p, "pending");
+	checker_set_fd(&c, 0);
+	checker_set_fd(&p, 0);
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		next_state = reserved[i];
+		checker_check(&c, PATH_UP);
+		assert_int_equal(checker_get_state(&c), PATH_WILD);
+		assert_int_equal(c.msgid, CHECKER_MSGID_RESERVED_STATE);
+		assert_true(strlen(checker_message(&c)) > 0);
+
+		next_state = PATH_PENDING;
+		checker_check(&p, PATH_UP);
+		assert_int_equal(checker_get_state(&p), PATH_PENDING);
+		next_state = reserved[i];
+		assert_int_equal(checker_get_state(&p), PATH_WILD);
+		assert_int_equal(p.msgid, CHECKER_MSGID_RESERVED_STATE);
+	}
+	/* Every state a checker may set is passed on unchanged. */
+	next_state = PATH_DISCONNECTED;
+	checker_check(&c, PATH_UP);
+	assert_int_equal(checker_get_state(&c), PATH_DISCONNECTED);
+	next_state = PATH_TIMEOUT;
+	checker_check(&c, PATH_UP);
+	assert_int_equal(checker_get_state(&c), PATH_TIMEOUT);
+	checker_put(&c);
+	checker_put(&p);
+}
+
 static void failing_init_is_reported(void **state)
 {
 	struct checker c;
@@ -321,6 +423,9 @@ int main(void)
 		T(unselected_checker_is_unchecked),
 		T(invalid_state_from_plugin_is_contained),
 		T(pending_result_is_collected_without_blocking),
+		T(uncollectable_pending_is_contained),
+		T(pending_from_a_threaded_plugin_is_passed_on),
+		T(reserved_states_from_a_plugin_are_contained),
 		T(failing_init_is_reported),
 		T(reselecting_frees_the_old_context_and_keeps_the_fd),
 		T(put_clears_the_checker),

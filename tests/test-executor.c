@@ -4,7 +4,9 @@
  * a real plugin (libcheckpipe.so, whose blocking check reads one byte from
  * a pipe and hangs until the test writes it): results, timeouts, hung
  * checks and their recovery, the cap on hung workers, putting checkers with
- * jobs in flight, shutdown while checks hang, and the completion eventfd.
+ * jobs in flight, shutdown while checks hang, the completion eventfd, and
+ * states a blocking plugin may not return (PATH_PENDING, which nothing would
+ * collect, and the framework's and daemon's own states).
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -483,6 +485,84 @@ static void eight_threads_drive_their_own_checkers(void **state)
 	assert_true(test_wait_for(pipe_idle, (void *)1, 10));
 }
 
+/*
+ * A plain blocking plugin has no libcheck_pending: if its check returns
+ * PATH_PENDING on a worker, nothing would ever collect a result, and the
+ * path would stay pending for ever. The framework contains it like an
+ * invalid result: PATH_WILD with a message saying why, and the next check
+ * starts a new job.
+ */
+static void pending_from_a_blocking_check_is_contained(void **state)
+{
+	struct pipe_checker pc;
+
+	pc_open(&pc, 5);
+	pc_answer(&pc, 'p');
+	checker_check(&pc.c, PATH_UP);
+	assert_int_equal(pc_wait(&pc), PATH_WILD);
+	assert_int_equal(pc.c.msgid, CHECKER_MSGID_UNCOLLECTABLE);
+	assert_non_null(strstr(checker_message(&pc.c), "pending"));
+	assert_false(checker_need_wait(&pc.c));
+	assert_int_equal(checker_get_state(&pc.c), PATH_WILD);
+	/* Still checkable: the next check is a new job, with its result. */
+	pc_answer(&pc, 'u');
+	checker_check(&pc.c, PATH_WILD);
+	assert_int_equal(pc_wait(&pc), PATH_UP);
+	assert_int_equal(counts("pipe").started, 2);
+	assert_int_equal(counts("pipe").completed, 2);
+	pc_close(&pc);
+}
+
+/*
+ * PATH_UNCHECKED, PATH_REMOVED and PATH_DELAYED are the framework's and the
+ * daemon's to set: from a plugin's check on a worker they become PATH_WILD,
+ * with a message, and checking goes on.
+ */
+static void reserved_states_from_a_blocking_check_are_contained(void **state)
+{
+	static const char answers[] = { 'n', 'r', 'l' };
+	struct pipe_checker pc;
+	size_t i;
+
+	pc_open(&pc, 5);
+	for (i = 0; i < sizeof(answers); i++) {
+		pc_answer(&pc, answers[i]);
+		checker_check(&pc.c, PATH_UP);
+		assert_int_equal(pc_wait(&pc), PATH_WILD);
+		assert_int_equal(pc.c.msgid, CHECKER_MSGID_RESERVED_STATE);
+		assert_true(strlen(checker_message(&pc.c)) > 0);
+	}
+	pc_answer(&pc, 'g');
+	checker_check(&pc.c, PATH_WILD);
+	assert_int_equal(pc_wait(&pc), PATH_GHOST);
+	assert_int_equal(counts("pipe").started, 4);
+	pc_close(&pc);
+}
+
+/* The same rules hold for the same plugin checked synchronously. */
+static void sync_check_contains_pending_and_reserved_states(void **state)
+{
+	static const char answers[] = { 'p', 'n', 'r', 'l' };
+	struct pipe_checker pc;
+	size_t i;
+
+	pc_open(&pc, 5);
+	checker_set_sync(&pc.c);
+	for (i = 0; i < sizeof(answers); i++) {
+		pc_answer(&pc, answers[i]);
+		checker_check(&pc.c, PATH_UP);
+		assert_int_equal(checker_get_state(&pc.c), PATH_WILD);
+		assert_int_equal(pc.c.msgid, answers[i] == 'p' ?
+				 CHECKER_MSGID_UNCOLLECTABLE :
+				 CHECKER_MSGID_RESERVED_STATE);
+	}
+	pc_answer(&pc, 'u');
+	checker_check(&pc.c, PATH_WILD);
+	assert_int_equal(checker_get_state(&pc.c), PATH_UP);
+	assert_int_equal(counts("pipe").started, 0);
+	pc_close(&pc);
+}
+
 static void limits_are_validated(void **state)
 {
 	struct checker_executor_stats es;
@@ -509,6 +589,9 @@ int main(void)
 		T(shutdown_with_a_hung_check_is_prompt),
 		T(eight_threads_drive_their_own_checkers),
 		T(limits_are_validated),
+		T(pending_from_a_blocking_check_is_contained),
+		T(reserved_states_from_a_blocking_check_are_contained),
+		T(sync_check_contains_pending_and_reserved_states),
 #undef T
 	};
 

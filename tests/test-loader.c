@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test-loader.c - loading plugins, with the dynamic loader faked: what is
- * accepted, what is refused and why, and that a refusal leaves nothing
- * behind and is reported once.
+ * accepted, what is refused and why, that a refusal leaves nothing behind
+ * and is reported once, that the object loaded is the file verified, and
+ * that a load that blocks holds up nothing but the load of its own name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -139,6 +140,7 @@ static void assert_all_unloaded(void)
 static void load_succeeds_with_all_symbols(void **state)
 {
 	struct checker c1, c2;
+	char expect[PATH_MAX];
 	void *mpctx = NULL;
 
 	checker_clear(&c1);
@@ -147,8 +149,12 @@ static void load_succeeds_with_all_symbols(void **state)
 	assert_true(checker_selected(&c1));
 	assert_string_equal(checker_name(&c1), "good");
 	assert_int_equal(good.opens, 1);
-	/* The verified file is loaded through its descriptor, RTLD_NOW. */
-	assert_memory_equal(fake_dlopen_file, "/proc/self/fd/", 14);
+	/*
+	 * The verified file is loaded by its path, so that $ORIGIN is its
+	 * directory, RTLD_NOW.
+	 */
+	snprintf(expect, sizeof(expect), "%s/libcheckgood.so", plugin_dir);
+	assert_string_equal(fake_dlopen_file, expect);
 	assert_true(fake_dlopen_flags & RTLD_NOW);
 
 	/* A second user finds the loaded class without loading again. */
@@ -429,6 +435,246 @@ static void directory_named_like_a_plugin_is_refused(void **state)
 	expect_refused("dir", "not a regular file");
 }
 
+/*
+ * A plugin for another machine is refused before dlopen(), with the
+ * machine named, not with the dynamic loader's "No such file".
+ */
+static void plugin_for_another_machine_is_refused_before_dlopen(void **state)
+{
+	unsigned char elf[sizeof(Elf64_Ehdr)];
+#if defined(__aarch64__)
+	const uint16_t other = EM_X86_64;
+	const char *why = "built for another machine (x86-64)";
+#else
+	const uint16_t other = EM_AARCH64;
+	const char *why = "built for another machine (aarch64)";
+#endif
+
+	assert_int_equal(fake_elf_header(elf, sizeof(elf), other), 0);
+	assert_int_equal(fake_plugin_file(plugin_dir, "libcheckforeign.so",
+					  (char *)elf, sizeof(elf), 0755), 0);
+	expect_refused("foreign", why);
+	assert_int_equal(test_class_count("foreign"), 0);
+}
+
+/* A file too short to hold an ELF header is not a shared object. */
+static void truncated_elf_header_is_refused(void **state)
+{
+	assert_int_equal(fake_plugin_file(plugin_dir, "libcheckshort.so",
+					  "\177ELF\2\1\1", 7, 0755), 0);
+	expect_refused("short", "not an ELF shared object");
+}
+
+/*
+ * The plugin file is swapped between its verification and dlopen(), which
+ * loads whatever the path names by then: the object loaded is not the file
+ * verified, and is refused and unloaded again. Without the swap, the same
+ * name loads.
+ */
+static char swap_from[PATH_MAX], swap_to[PATH_MAX];
+
+static void swap_before_dlopen(const char *file)
+{
+	if (rename(swap_from, swap_to) != 0)
+		perror("rename");
+	fake_dlopen_hook = NULL;	/* once */
+}
+
+static void file_swapped_before_dlopen_is_refused(void **state)
+{
+	struct checker c;
+
+	assert_int_equal(fake_plugin_elf(plugin_dir, "libcheckother.so"), 0);
+	snprintf(swap_from, sizeof(swap_from), "%s/libcheckother.so",
+		 plugin_dir);
+	snprintf(swap_to, sizeof(swap_to), "%s/libcheckgood.so", plugin_dir);
+	fake_dlopen_hook = swap_before_dlopen;
+	checker_clear(&c);
+	checker_get(&c, "good");
+	assert_null(c.cls);
+	assert_non_null(strstr(test_log.last, swap_to));
+	assert_non_null(strstr(test_log.last, "changed"));
+	/* Loaded, found to be another file, unloaded: nothing left. */
+	assert_int_equal(fake_dl_count(&good.opens), 1);
+	assert_int_equal(fake_dl_count(&good.closes), 1);
+	assert_int_equal(test_class_count("good"), 0);
+
+	/* The file in place now was not swapped under the load: accepted. */
+	init_checkers(plugin_dir);
+	checker_get(&c, "good");
+	assert_non_null(c.cls);
+	checker_put(&c);
+}
+
+/* --- loads that block ------------------------------------------------ */
+
+/* checker_get() in a thread of its own. */
+struct get_call {
+	pthread_t thread;
+	const char *name;
+	struct checker c;
+	int done;		/* __atomic */
+};
+
+static void *get_run(void *arg)
+{
+	struct get_call *g = arg;
+
+	checker_clear(&g->c);
+	checker_get(&g->c, g->name);
+	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void get_start(struct get_call *g, const char *name)
+{
+	g->name = name;
+	g->done = 0;
+	assert_int_equal(pthread_create(&g->thread, NULL, get_run, g), 0);
+}
+
+static bool call_done(void *arg)
+{
+	return __atomic_load_n((int *)arg, __ATOMIC_ACQUIRE);
+}
+
+/* What another thread does while a load is held at the gate. */
+struct bystander {
+	pthread_t thread;
+	struct checker loaded, fresh;
+	int classes;		/* what checker_class_stats() said */
+	int done;		/* __atomic */
+};
+
+static void *bystander_run(void *arg)
+{
+	struct bystander *b = arg;
+	struct checker_class_stats *st;
+
+	checker_clear(&b->loaded);
+	checker_clear(&b->fresh);
+	checker_get(&b->loaded, "good");	/* loaded already */
+	checker_get(&b->fresh, "empty");	/* another name, not loaded */
+	b->classes = checker_class_stats(&st);
+	if (b->classes >= 0)
+		free(st);
+	checker_put(&b->fresh);
+	checker_put(&b->loaded);
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * The load of "minimal" blocks in open() (as on a FIFO or a hung file
+ * server). Meanwhile another thread gets a loaded class, loads another
+ * plugin and reads the statistics: none of that may wait for the blocked
+ * load. A second thread asking for "minimal" itself waits for it and gets
+ * the same class: the name is still loaded once. If the bystander is held
+ * up, the gate is opened so that the test can end, and it fails.
+ */
+static void blocked_load_holds_up_only_its_own_name(void **state)
+{
+	struct get_call a, a2;
+	struct bystander b = { 0 };
+	struct checker c0;
+	bool prompt;
+
+	checker_clear(&c0);
+	checker_get(&c0, "good");
+	assert_non_null(c0.cls);
+	fake_gate_close("libcheckminimal.so");
+	get_start(&a, "minimal");
+	assert_true(fake_gate_wait_for(1, 10));
+	get_start(&a2, "minimal");
+	assert_int_equal(pthread_create(&b.thread, NULL, bystander_run, &b), 0);
+	prompt = test_wait_for(call_done, &b.done, 5.0);
+	fake_gate_open();
+	assert_int_equal(pthread_join(b.thread, NULL), 0);
+	assert_int_equal(pthread_join(a.thread, NULL), 0);
+	assert_int_equal(pthread_join(a2.thread, NULL), 0);
+	assert_true(prompt);
+	assert_int_equal(b.classes, 3);	/* none, good, empty; not minimal */
+	assert_non_null(a.c.cls);
+	assert_non_null(a2.c.cls);
+	assert_int_equal(fake_dl_count(&minimal.opens), 1);
+	assert_int_equal(test_class_refcount("minimal"), 3);
+	checker_put(&a.c);
+	checker_put(&a2.c);
+	checker_put(&c0);
+	assert_int_equal(test_log_problems(), 0);
+}
+
+/* cleanup_checkers() and init_checkers() in a thread of their own. */
+struct reconfigure_call {
+	pthread_t thread;
+	const char *dir;
+	int done;		/* __atomic */
+};
+
+static void *reconfigure_run(void *arg)
+{
+	struct reconfigure_call *r = arg;
+
+	cleanup_checkers();
+	init_checkers(r->dir);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A reconfiguration to another plugin directory happens while a load from
+ * the old one is blocked: the reconfiguration does not wait for it, and the
+ * class loaded from the old directory is never published into the new
+ * registry: it is unloaded again, cleanly, and the name is loaded from the
+ * new directory instead.
+ */
+static void load_overtaken_by_reconfigure_is_discarded(void **state)
+{
+	struct reconfigure_call r = { 0 };
+	struct checker_class_stats st;
+	struct get_call a;
+	char *dir2 = fake_plugin_dir();
+	char expect[PATH_MAX];
+	bool prompt, found = false;
+	struct checker_class_stats *all;
+	int i, n;
+
+	assert_int_equal(fake_plugin_elf(dir2, "libcheckminimal.so"), 0);
+	fake_gate_close("libcheckminimal.so");
+	get_start(&a, "minimal");
+	assert_true(fake_gate_wait_for(1, 10));
+	r.dir = dir2;
+	assert_int_equal(pthread_create(&r.thread, NULL, reconfigure_run, &r),
+			 0);
+	prompt = test_wait_for(call_done, &r.done, 5.0);
+	fake_gate_open();
+	assert_int_equal(pthread_join(r.thread, NULL), 0);
+	assert_int_equal(pthread_join(a.thread, NULL), 0);
+	assert_true(prompt);
+
+	assert_non_null(a.c.cls);
+	n = checker_class_stats(&all);
+	for (i = 0; i < n; i++) {
+		if (strcmp(all[i].name, "minimal") == 0) {
+			st = all[i];
+			found = true;
+		}
+	}
+	free(all);
+	assert_true(found);
+	assert_int_equal(test_class_count("minimal"), 1);
+	snprintf(expect, sizeof(expect), "%s/libcheckminimal.so", dir2);
+	assert_string_equal(st.path, expect);
+	assert_true(st.registered);
+	/* The old directory's load was unloaded; the new one is in use. */
+	assert_int_equal(fake_dl_count(&minimal.opens), 2);
+	assert_int_equal(fake_dl_count(&minimal.closes), 1);
+	checker_put(&a.c);
+	cleanup_checkers();
+	assert_int_equal(fake_dl_count(&minimal.closes), 2);
+	fake_plugin_dir_remove(dir2);
+}
+
 static void failure_is_reported_once_until_reinit(void **state)
 {
 	struct checker c;
@@ -519,6 +765,11 @@ int main(void)
 		T(symlinked_plugin_is_refused),
 		T(non_elf_file_is_refused),
 		T(directory_named_like_a_plugin_is_refused),
+		T(plugin_for_another_machine_is_refused_before_dlopen),
+		T(truncated_elf_header_is_refused),
+		T(file_swapped_before_dlopen_is_refused),
+		T(blocked_load_holds_up_only_its_own_name),
+		T(load_overtaken_by_reconfigure_is_discarded),
 		T(failure_is_reported_once_until_reinit),
 		T(missing_plugin_directory_is_reported_not_fatal),
 		T(none_is_built_in),

@@ -5,6 +5,10 @@
  * executor. The check reads one byte from the checker's fd (the test gives
  * it a pipe): 'u' means up, 'd' down, 'g' ghost; until a byte arrives the
  * check hangs, which is how tests make a check hang and then release it.
+ * 'p', 'n', 'r' and 'l' return PATH_PENDING, PATH_UNCHECKED, PATH_REMOVED
+ * and PATH_DELAYED: states this plugin may not return (it has no
+ * libcheck_pending to deliver a result later, and the others are the
+ * framework's and the daemon's), so that tests can see them contained.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -63,6 +67,14 @@ int libcheck_check(struct checker *c)
 	case 'g':
 		c->msgid = CHECKER_MSGID_GHOST;
 		return PATH_GHOST;
+	case 'p':
+		return PATH_PENDING;
+	case 'n':
+		return PATH_UNCHECKED;
+	case 'r':
+		return PATH_REMOVED;
+	case 'l':
+		return PATH_DELAYED;
 	default:
 		c->msgid = MSG_UNKNOWN;
 		return PATH_WILD;
