@@ -314,6 +314,7 @@ static void collect(const struct path_facts *pf, void *data)
 		assert_non_null(f->pf);
 	}
 	f->pf[f->nr++] = *pf;
+	f->pf[f->nr - 1].props = NULL;	/* discovery's, freed after the call */
 }
 
 static const struct path_facts *found_get(const struct found *f,
@@ -568,6 +569,8 @@ static void watch_expect(struct watch *w, enum disc_action want,
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		while ((r = disc_monitor_receive(w->mon, &ev)) == 1) {
+			/* Its udev properties are the receiver's to free. */
+			disc_facts_release(&ev.pf);
 			if (ev.action == DISC_DM)
 				continue;
 			action = ev.action;
@@ -641,10 +644,12 @@ static void watch_drain(struct watch *w, double quiet)
 	struct disc_event ev;
 
 	while (poll(&pfd, 1, quiet * 1000) > 0)
-		while (disc_monitor_receive(w->mon, &ev) == 1)
+		while (disc_monitor_receive(w->mon, &ev) == 1) {
+			disc_facts_release(&ev.pf);
 			if (ev.action != DISC_DM &&
 			    strcmp(ev.pf.devnode, w->partition) == 0)
 				w->saw_partition = true;
+		}
 }
 
 /* Have the kernel announce a change of block device name (sysfs "uevent"). */
