@@ -7,7 +7,8 @@
  *
  *   hostile-client SOCKET MODE COUNT SECONDS [COMMAND]
  *
- * MODE is idle, half, slow or noread (which sends COMMAND). It opens COUNT
+ * MODE is idle, half, slow or noread (which sends COMMAND), or badlen (see
+ * bad_frame()). It opens COUNT
  * connections, misbehaves on each for SECONDS, and prints one line:
  *
  *   connected N refused R closed C first F last L kept K
@@ -134,6 +135,47 @@ static bool hung_up(struct conn *c, enum mode mode)
 	return closed_by_peer(c);
 }
 
+/*
+ * badlen: one connection, a frame whose length is 0 (or, with COMMAND
+ * "big", over the daemon's 4 KiB limit); prints the reply's text, if the
+ * daemon sent one before closing, and exits 0 when it did.
+ */
+static int bad_frame(const char *name, bool big)
+{
+	size_t len = big ? 1u << 20 : 0, got = 0, want;
+	char buf[512];
+	int fd = open_conn(name);
+	ssize_t n;
+	double end;
+
+	if (fd < 0) {
+		fprintf(stderr, "connect: %s\n", strerror(-fd));
+		return 2;
+	}
+	if (send(fd, &len, sizeof(len), MSG_NOSIGNAL) != sizeof(len))
+		return 2;
+	end = now_s() + 5;
+	while (now_s() < end && got < sizeof(buf) - 1) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		n = recv(fd, buf + got, sizeof(buf) - 1 - got, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got <= sizeof(size_t)) {
+		printf("no reply\n");
+		return 1;
+	}
+	memcpy(&want, buf, sizeof(want));
+	printf("%s", buf + sizeof(size_t));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct conn c[MAX_CONNS];
@@ -149,6 +191,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	if (!strcmp(argv[2], "badlen"))
+		return bad_frame(argv[1], argc > 5 && !strcmp(argv[5], "big"));
 	if (!strcmp(argv[2], "idle"))
 		mode = IDLE;
 	else if (!strcmp(argv[2], "half"))
