@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sysmacros.h>
 
 #include "cli.h"
 
@@ -590,6 +591,37 @@ int cli_parse(const char *line, struct cli_request *req, char *err,
 		cli_prefix(path, n, &r, r.verb, sizeof(r.verb));
 	*req = r;
 	return 0;
+}
+
+/* A decimal number of at most max, digits only, up to stop; NULL if not. */
+static const char *cli_parse_num(const char *s, char stop, unsigned long max,
+				 unsigned long *ret)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	/* By hand: strtoul() and sscanf() take signs and blanks, and overflow. */
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > max)
+			return NULL;
+	}
+	if (p == s || *p != stop)
+		return NULL;
+	*ret = v;
+	return p;
+}
+
+dev_t cli_parse_devt(const char *s)
+{
+	unsigned long maj, min;
+
+	if (!s)
+		return 0;
+	s = cli_parse_num(s, ':', 0xfff, &maj);
+	if (!s || !cli_parse_num(s + 1, '\0', 0xfffff, &min))
+		return 0;
+	return makedev(maj, min);
 }
 
 bool cli_needs_root(enum cli_cmd cmd)

@@ -70,6 +70,13 @@ struct cli_request {
 int cli_parse(const char *line, struct cli_request *req, char *err,
 	      size_t errlen);
 
+/*
+ * cli_parse_devt - "MAJ:MIN" (decimal digits only, within the kernel's 12
+ * and 20 bits) as a device number; 0 when s is anything else (a name, a
+ * sign, a blank, NULL). For a command's DEV and a uevent's DM_PATH alike.
+ */
+dev_t cli_parse_devt(const char *s);
+
 /* cli_needs_root - does the command change anything? */
 bool cli_needs_root(enum cli_cmd cmd);
 

@@ -761,29 +761,10 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 		  d->state_changes, d->wakeups);
 }
 
-/* The number in a "MAJ:MIN" argument, or 0 when arg is a name. */
-static dev_t arg_devt(const char *arg)
-{
-	unsigned long maj = 0, min = 0;
-	const char *p = arg, *q;
-
-	/* Digits only, bounded: strtoul() would take signs and blanks. */
-	while (*p >= '0' && *p <= '9' && maj <= 0xfff)
-		maj = maj * 10 + (unsigned long)(*p++ - '0');
-	if (p == arg || *p != ':' || maj > 0xfff)
-		return 0;
-	q = ++p;
-	while (*p >= '0' && *p <= '9' && min <= 0xfffff)
-		min = min * 10 + (unsigned long)(*p++ - '0');
-	if (p == q || *p || min > 0xfffff)
-		return 0;
-	return makedev(maj, min);
-}
-
 /* The path a command names: a device name ("sdb") or its "MAJ:MIN". */
 static struct path *path_of_arg(struct daemon *d, const char *arg)
 {
-	dev_t devt = arg_devt(arg);
+	dev_t devt = cli_parse_devt(arg);
 
 	return devt ? path_find_devt(d, devt) : path_find(d, arg);
 }
@@ -801,7 +782,7 @@ static char *path_command(struct daemon *d, const struct cli_request *req)
 /* "add path DEV": what discovery would read of it, then monitor it. */
 static char *add_path(struct daemon *d, const struct cli_request *req)
 {
-	dev_t devt = arg_devt(req->arg);
+	dev_t devt = cli_parse_devt(req->arg);
 	struct path_facts pf;
 	int r;
 

