@@ -96,7 +96,8 @@ LIB_SRCS    := $(wildcard libmultipath/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB_SO      := $(O)/libmultipath/libmultipath.so.$(MAJOR)
 LIB_DEVLINK := $(O)/libmultipath/libmultipath.so
-LIB_HEADERS := libmultipath/checkers.h libmultipath/libmultipath.h libmultipath/mpath_scsi.h
+LIB_HEADERS := libmultipath/checkers.h libmultipath/libmultipath.h libmultipath/mpath_scsi.h \
+	       libmultipath/mpath_time.h
 
 # Plugins link against the library with -z defs: an undefined symbol fails
 # the link instead of a dlopen() on a production host.

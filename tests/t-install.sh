@@ -77,6 +77,7 @@ echo "library: lib/$lib, SONAME $so"
 	fail "SONAME libmultipath.so.0 is upstream multipath-tools' library"
 for f in sbin/multipathd include/libmultipath/checkers.h \
 	 include/libmultipath/libmultipath.h include/libmultipath/mpath_scsi.h \
+	 include/libmultipath/mpath_time.h \
 	 lib/pkgconfig/libmultipath.pc lib/multipath/libchecktur.so \
 	 lib/multipath/libcheckdirectio.so \
 	 share/man/man8/multipathd.8 share/man/man5/multipath.conf.5 \

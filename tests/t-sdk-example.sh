@@ -45,7 +45,7 @@ case $cflags in
 esac
 
 echo "== the installed headers compile on their own"
-for h in checkers.h libmultipath.h mpath_scsi.h; do
+for h in checkers.h libmultipath.h mpath_scsi.h mpath_time.h; do
 	# shellcheck disable=SC2086 # $cflags is a list of flags
 	echo "#include <$h>" | cc -fsyntax-only -Wall -Wextra -Werror -x c - $cflags ||
 		fail "<$h> does not compile on its own (C)"
