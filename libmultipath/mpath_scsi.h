@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mpath_scsi.h - SCSI commands over SG_IO for checker plugins: one helper
- * that issues a command and classifies how it ended, and one sense decoder
- * for fixed and descriptor formats. Checkers never parse sense bytes or
- * sg_io_hdr status fields themselves.
+ * that issues a command and classifies how it ended, one that retries it
+ * while the outcome is transient, one sense decoder for fixed and
+ * descriptor formats, and the few conclusions every SCSI checker draws from
+ * an outcome (what failed, the path state that usually follows, how many
+ * bytes came back). Checkers never parse sense bytes or sg_io_hdr status
+ * fields, nor write their own retry loop.
  *
- * Part of the plugin SDK (installed next to checkers.h; usable on its own).
- * Both functions may be called from any thread, concurrently; they keep no
- * state. mpath_sg_io() blocks for up to its timeout (and, on a dead path,
- * the kernel may hold it longer): call it from libcheck_check(), which the
- * framework runs on its executor for asynchronous checkers.
+ * Part of the plugin SDK (installed next to checkers.h; usable on its own,
+ * though the path states mpath_sg_outcome_state() returns are checkers.h's).
+ * Every function may be called from any thread, concurrently; none keeps
+ * state. mpath_sg_io() and mpath_sg_cmd() block for up to their timeout per
+ * try (and, on a dead path, the kernel may hold them longer): call them from
+ * libcheck_check(), which the framework runs on its executor for
+ * asynchronous checkers. A checker's timeout in milliseconds is
+ * mpath_check_timeout_ms() of mpath_time.h.
  */
 #ifndef MPATH_SCSI_H
 #define MPATH_SCSI_H
@@ -99,6 +105,74 @@ bool mpath_sense_decode(const uint8_t *sb, size_t len, struct mpath_sense *out);
 int mpath_sg_io(int fd, const uint8_t *cdb, size_t cdb_len,
 		enum mpath_sg_dir dir, void *buf, size_t len,
 		unsigned int timeout_ms, struct mpath_sg_result *res);
+
+/*
+ * Which transient outcomes mpath_sg_cmd() tries again: a checker's
+ * specification names them (TEST UNIT READY, for one, reports a BUSY
+ * device instead of asking it again at once). MPATH_SG_RETRY_TRANSIENT is
+ * every outcome that res.transient marks.
+ */
+enum {
+	MPATH_SG_RETRY_UNIT_ATTENTION = 1u << 0,	/* CHECK CONDITION, UNIT ATTENTION */
+	MPATH_SG_RETRY_TRANSPORT = 1u << 1,	/* a transient host status */
+	MPATH_SG_RETRY_BUSY = 1u << 2,		/* BUSY or TASK SET FULL */
+	MPATH_SG_RETRY_TRANSIENT = MPATH_SG_RETRY_UNIT_ATTENTION |
+				   MPATH_SG_RETRY_TRANSPORT |
+				   MPATH_SG_RETRY_BUSY,
+};
+
+/*
+ * mpath_sg_cmd - mpath_sg_io(), tried again while the outcome is transient.
+ *
+ * The arguments up to timeout_ms (per try) are mpath_sg_io()'s. retries:
+ * how many times at most the command is sent again after the first try;
+ * retry_on: which transient outcomes (MPATH_SG_RETRY_* bits) count, any
+ * other outcome ends the tries at once. A device still answering
+ * transiently after the last retry is reported as it answered, so
+ * res->transient set on return means the retries were used up on it.
+ * *res and the return value are those of the last try.
+ */
+int mpath_sg_cmd(int fd, const uint8_t *cdb, size_t cdb_len,
+		 enum mpath_sg_dir dir, void *buf, size_t len,
+		 unsigned int timeout_ms, unsigned int retries,
+		 unsigned int retry_on, struct mpath_sg_result *res);
+
+/*
+ * What a checker can conclude from how a command ended: whether it reached
+ * the device, and whether the device took it. The messages differ from
+ * checker to checker, these distinctions do not.
+ */
+enum mpath_sg_outcome {
+	MPATH_SG_DONE = 0,	/* GOOD: the device did what was asked */
+	MPATH_SG_NO_SGIO,	/* the ioctl failed with ENOTTY: no SCSI device */
+	MPATH_SG_NOT_SENT,	/* the ioctl failed otherwise: never reached it */
+	MPATH_SG_NO_ANSWER,	/* a transport failure: no answer from the device */
+	MPATH_SG_UNSUPPORTED,	/* CHECK CONDITION with ILLEGAL REQUEST: the
+				 * device does not know this command or page */
+	MPATH_SG_REFUSED,	/* the device answered with any other status */
+};
+
+/* mpath_sg_outcome - sort a result (of mpath_sg_io or mpath_sg_cmd). */
+enum mpath_sg_outcome mpath_sg_outcome(const struct mpath_sg_result *res);
+
+/*
+ * mpath_sg_outcome_state - the path state a command's outcome stands for
+ * when the command is how a checker tells whether the device is there:
+ * PATH_UP when it was done; PATH_WILD when the device is not one the
+ * command can judge (no SG_IO, or it rejects the command as unsupported);
+ * PATH_DOWN when the command did not reach the device, got no answer or
+ * was refused. A checker that reads more into an answer (sense keys, a
+ * passive controller's refusal) looks at the result itself.
+ */
+int mpath_sg_outcome_state(enum mpath_sg_outcome outcome);
+
+/*
+ * mpath_sg_received - the bytes a data-in command of len bytes actually
+ * delivered: len less the residual count, never negative, never more than
+ * len (a negative or bogus resid is not trusted beyond that). 0 when the
+ * ioctl itself failed, as no data came then.
+ */
+size_t mpath_sg_received(size_t len, const struct mpath_sg_result *res);
 
 #ifdef __cplusplus
 }

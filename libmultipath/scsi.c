@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * scsi.c - the SCSI helper every SCSI checker uses: one SG_IO call that
- * classifies how a command ended, and one sense decoder. Keeping both here
- * means the rules for status bytes and sense formats are written (and
- * tested) once, not again in every checker. See mpath_scsi.h.
+ * classifies how a command ended, one retry loop over it, one sense
+ * decoder, and the conclusions checkers draw from an outcome. Keeping them
+ * here means the rules for status bytes, sense formats and what is worth
+ * retrying are written (and tested) once, not again in every checker. See
+ * mpath_scsi.h.
  *
- * Both functions keep no state and may run concurrently on any thread.
+ * No function keeps state; all may run concurrently on any thread.
  */
 #include <errno.h>
 #include <limits.h>
@@ -235,4 +237,92 @@ int mpath_sg_io(int fd, const uint8_t *cdb, size_t cdb_len,
 		 res->sense.key, res->sense.asc, res->sense.ascq,
 		 res->transient ? " (transient)" : "");
 	return -EIO;
+}
+
+/* The MPATH_SG_RETRY_* bit of a transient result, 0 for a final one. */
+static unsigned int sg_retry_kind(const struct mpath_sg_result *res)
+{
+	if (!res->transient)
+		return 0;
+	switch (res->cls) {
+	case MPATH_SG_CHECK_CONDITION:
+		return MPATH_SG_RETRY_UNIT_ATTENTION;
+	case MPATH_SG_TRANSPORT:
+		return MPATH_SG_RETRY_TRANSPORT;
+	case MPATH_SG_BUSY:
+		return MPATH_SG_RETRY_BUSY;
+	default:
+		return 0;
+	}
+}
+
+int mpath_sg_cmd(int fd, const uint8_t *cdb, size_t cdb_len,
+		 enum mpath_sg_dir dir, void *buf, size_t len,
+		 unsigned int timeout_ms, unsigned int retries,
+		 unsigned int retry_on, struct mpath_sg_result *res)
+{
+	unsigned int tries = 0;
+	int rc;
+
+	/*
+	 * Immediate retries: a unit attention is reported once and then
+	 * cleared, a transient host status or a full queue usually clears as
+	 * fast; the bound keeps a device that keeps saying so from holding
+	 * the check for ever.
+	 */
+	for (;;) {
+		rc = mpath_sg_io(fd, cdb, cdb_len, dir, buf, len, timeout_ms,
+				 res);
+		if (!(sg_retry_kind(res) & retry_on))
+			return rc;
+		if (tries++ == retries)
+			break;
+	}
+	mp_debug("SG_IO opcode 0x%02x on fd %d: still transient after %u retries",
+		 cdb[0], fd, retries);
+	return rc;
+}
+
+enum mpath_sg_outcome mpath_sg_outcome(const struct mpath_sg_result *res)
+{
+	switch (res->cls) {
+	case MPATH_SG_GOOD:
+		return MPATH_SG_DONE;
+	case MPATH_SG_IOCTL_ERROR:
+		return res->err == ENOTTY ? MPATH_SG_NO_SGIO : MPATH_SG_NOT_SENT;
+	case MPATH_SG_TRANSPORT:
+		return MPATH_SG_NO_ANSWER;
+	case MPATH_SG_CHECK_CONDITION:
+		if (res->sense.valid &&
+		    res->sense.key == MPATH_SENSE_ILLEGAL_REQUEST)
+			return MPATH_SG_UNSUPPORTED;
+		return MPATH_SG_REFUSED;
+	default:
+		return MPATH_SG_REFUSED;
+	}
+}
+
+int mpath_sg_outcome_state(enum mpath_sg_outcome outcome)
+{
+	switch (outcome) {
+	case MPATH_SG_DONE:
+		return PATH_UP;
+	case MPATH_SG_NO_SGIO:
+	case MPATH_SG_UNSUPPORTED:
+		/* Not a device this command can judge: neither up nor down. */
+		return PATH_WILD;
+	default:
+		return PATH_DOWN;
+	}
+}
+
+size_t mpath_sg_received(size_t len, const struct mpath_sg_result *res)
+{
+	if (res->cls == MPATH_SG_IOCTL_ERROR)
+		return 0;
+	if (res->resid <= 0)
+		return len;
+	if ((size_t)res->resid >= len)
+		return 0;
+	return len - res->resid;
 }

@@ -5,8 +5,12 @@
  * deferred errors, truncated and garbage buffers), and mpath_sg_io()'s
  * classification of how a command ended, with ioctl() replaced by a fake
  * SG_IO that answers what each table row says and records what it was given.
+ * Then what checkers build on it: mpath_sg_cmd()'s retries (which outcomes,
+ * how many tries), the outcome a checker concludes and the path state it
+ * stands for, and the received length of a data-in command.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +21,7 @@
 #include <scsi/sg.h>
 #include <cmocka.h>
 
+#include "checkers.h"
 #include "mpath_scsi.h"
 
 /* --- sense buffers ---------------------------------------------------- */
@@ -150,8 +155,14 @@ struct sg_reply {
 	int resid;
 };
 
-/* Written by the single test thread only. */
+/*
+ * Written by the single test thread only. Without a script every call gets
+ * reply; with one, call i gets script[i], and calls past its end its last
+ * entry again.
+ */
 static struct sg_reply reply;
+static const struct sg_reply *script;
+static int script_len;
 static int ioctl_calls;
 static int last_fd;
 static unsigned long last_req;
@@ -168,6 +179,9 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	hdr = va_arg(ap, sg_io_hdr_t *);
 	va_end(ap);
+	if (script)
+		reply = script[ioctl_calls < script_len ? ioctl_calls :
+							   script_len - 1];
 	ioctl_calls++;
 	last_fd = fd;
 	last_req = req;
@@ -406,6 +420,259 @@ static void sg_io_refuses_bad_arguments_without_an_ioctl(void **state)
 	assert_int_equal(ioctl_calls, 0);
 }
 
+/* --- mpath_sg_cmd: retries ----------------------------------------------- */
+
+/* Device answers, one per try. */
+#define R_GOOD		{ .status = 0x00 }
+#define R_ERRNO(e)	{ .ret = -1, .err = (e) }
+#define R_STATUS(s)	{ .status = (s) }
+#define R_HOST(h)	{ .host = (h) }
+#define R_UA		{ .status = 0x02, UA_SENSE }
+#define R_STANDBY	{ .status = 0x02, STANDBY_SENSE }
+
+#define MAX_TRIES	8
+#define RETRY_UA	MPATH_SG_RETRY_UNIT_ATTENTION
+#define RETRY_TRANSPORT	MPATH_SG_RETRY_TRANSPORT
+#define RETRY_BUSY	MPATH_SG_RETRY_BUSY
+#define RETRY_ALL	MPATH_SG_RETRY_TRANSIENT
+
+struct retry_case {
+	const char *name;
+	int nr;				/* answers in r[]; the last repeats */
+	struct sg_reply r[MAX_TRIES];
+	unsigned int retries, retry_on;
+	int calls;			/* SG_IO calls expected */
+	int rc;
+	enum mpath_sg_class cls;	/* of the last try */
+	bool transient;
+};
+
+static const struct retry_case retry_cases[] = {
+	{ "GOOD at once: one try", 1, { R_GOOD }, 5, RETRY_ALL,
+	  1, 0, MPATH_SG_GOOD, false },
+	{ "UNIT ATTENTION, then GOOD", 2, { R_UA, R_GOOD }, 2, RETRY_UA,
+	  2, 0, MPATH_SG_GOOD, false },
+	{ "UNIT ATTENTION on every try: 1 + 2 retries", 1, { R_UA }, 2,
+	  RETRY_UA, 3, -EIO, MPATH_SG_CHECK_CONDITION, true },
+	{ "UNIT ATTENTION on every try: 1 + 5 retries", 1, { R_UA }, 5,
+	  RETRY_ALL, 6, -EIO, MPATH_SG_CHECK_CONDITION, true },
+	{ "no retries: one try, transient or not", 1, { R_UA }, 0, RETRY_ALL,
+	  1, -EIO, MPATH_SG_CHECK_CONDITION, true },
+	{ "a unit attention is not retried unless asked", 2, { R_UA, R_GOOD },
+	  5, RETRY_TRANSPORT | RETRY_BUSY, 1, -EIO, MPATH_SG_CHECK_CONDITION,
+	  true },
+	{ "BUSY retried when asked", 3, { R_STATUS(0x08), R_STATUS(0x28),
+	  R_GOOD }, 2, RETRY_BUSY, 3, 0, MPATH_SG_GOOD, false },
+	{ "BUSY not retried without MPATH_SG_RETRY_BUSY", 2,
+	  { R_STATUS(0x08), R_GOOD }, 5, RETRY_UA | RETRY_TRANSPORT,
+	  1, -EIO, MPATH_SG_BUSY, true },
+	{ "transient host status retried", 2, { R_HOST(0x0e), R_GOOD }, 2,
+	  RETRY_TRANSPORT, 2, 0, MPATH_SG_GOOD, false },
+	{ "transient host status not retried for UA only", 2,
+	  { R_HOST(0x02), R_GOOD }, 2, RETRY_UA, 1, -EIO, MPATH_SG_TRANSPORT,
+	  true },
+	{ "a host status that is not transient ends the tries", 2,
+	  { R_HOST(0x01), R_GOOD }, 5, RETRY_ALL, 1, -EIO, MPATH_SG_TRANSPORT, false },
+	{ "a transient one, then one that is not", 3,
+	  { R_HOST(0x0c), R_HOST(0x03), R_GOOD }, 5, RETRY_ALL, 2, -EIO,
+	  MPATH_SG_TRANSPORT, false },
+	{ "the ioctl failing is not retried", 2, { R_ERRNO(EIO), R_GOOD }, 5,
+	  RETRY_ALL, 1, -EIO, MPATH_SG_IOCTL_ERROR, false },
+	{ "no SG_IO is not retried", 2, { R_ERRNO(ENOTTY), R_GOOD }, 5,
+	  RETRY_ALL, 1, -ENOTTY, MPATH_SG_IOCTL_ERROR, false },
+	{ "other sense is not retried", 2, { R_STANDBY, R_GOOD }, 5, RETRY_ALL,
+	  1, -EIO, MPATH_SG_CHECK_CONDITION, false },
+	{ "RESERVATION CONFLICT is not retried", 2, { R_STATUS(0x18), R_GOOD },
+	  5, RETRY_ALL, 1, -EIO, MPATH_SG_RESERVATION_CONFLICT, false },
+	{ "retries are shared by every transient kind", 4,
+	  { R_UA, R_HOST(0x02), R_STATUS(0x28), R_GOOD }, 3, RETRY_ALL,
+	  4, 0, MPATH_SG_GOOD, false },
+	{ "one too few retries: the GOOD after them is never asked", 4,
+	  { R_UA, R_HOST(0x02), R_STATUS(0x28), R_GOOD }, 2, RETRY_ALL,
+	  3, -EIO, MPATH_SG_BUSY, true },
+	{ "a unit attention, then the ioctl fails", 2, { R_UA, R_ERRNO(ENODEV) },
+	  5, RETRY_ALL, 2, -ENODEV, MPATH_SG_IOCTL_ERROR, false },
+	{ "a unit attention, then standby: the last try's answer", 2,
+	  { R_UA, R_STANDBY }, 5, RETRY_UA, 2, -EIO, MPATH_SG_CHECK_CONDITION, false },
+};
+
+static void sg_cmd_retry_table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(retry_cases) / sizeof(retry_cases[0]); i++) {
+		const struct retry_case *t = &retry_cases[i];
+		struct mpath_sg_result res;
+		int rc;
+
+		print_message("  %s\n", t->name);
+		assert_true(t->nr >= 1 && t->nr <= MAX_TRIES);
+		script = t->r;
+		script_len = t->nr;
+		ioctl_calls = 0;
+		memset(&res, 0xa5, sizeof(res));
+		rc = mpath_sg_cmd(3, tur_cdb, sizeof(tur_cdb), MPATH_SG_NONE,
+				  NULL, 0, 5000, t->retries, t->retry_on, &res);
+		script = NULL;
+		assert_int_equal(ioctl_calls, t->calls);
+		assert_int_equal(rc, t->rc);
+		assert_int_equal(res.cls, t->cls);
+		assert_int_equal(res.transient, t->transient);
+	}
+}
+
+/* Every try is the same command: CDB, data buffer, timeout. */
+static void sg_cmd_repeats_the_same_command(void **state)
+{
+	static const uint8_t inq[6] = { 0x12, 0x01, 0x80, 0, 0xff, 0 };
+	static const struct sg_reply r[] = { R_UA, R_UA, R_GOOD };
+	uint8_t buf[255];
+	struct mpath_sg_result res;
+
+	script = r;
+	script_len = 3;
+	ioctl_calls = 0;
+	assert_int_equal(mpath_sg_cmd(9, inq, sizeof(inq), MPATH_SG_FROM_DEV,
+				      buf, sizeof(buf), 7000, 2, RETRY_ALL,
+				      &res), 0);
+	script = NULL;
+	assert_int_equal(ioctl_calls, 3);
+	assert_int_equal(last_fd, 9);
+	assert_memory_equal(last_cdb, inq, sizeof(inq));
+	assert_int_equal(last_hdr.dxfer_direction, SG_DXFER_FROM_DEV);
+	assert_ptr_equal(last_hdr.dxferp, buf);
+	assert_int_equal(last_hdr.dxfer_len, sizeof(buf));
+	assert_int_equal(last_hdr.timeout, 7000);
+	assert_int_equal(res.cls, MPATH_SG_GOOD);
+	assert_false(res.transient);
+}
+
+static void sg_cmd_refuses_bad_arguments_once(void **state)
+{
+	struct mpath_sg_result res;
+
+	memset(&reply, 0, sizeof(reply));
+	ioctl_calls = 0;
+	assert_int_equal(mpath_sg_cmd(3, tur_cdb, 5, MPATH_SG_NONE, NULL, 0,
+				      1000, 5, RETRY_ALL, &res), -EINVAL);
+	assert_int_equal(res.cls, MPATH_SG_IOCTL_ERROR);
+	assert_int_equal(res.err, EINVAL);
+	assert_int_equal(ioctl_calls, 0);
+}
+
+/* --- mpath_sg_outcome and the path state it stands for ------------------- */
+
+struct outcome_case {
+	const char *name;
+	struct sg_reply r;
+	enum mpath_sg_outcome outcome;
+	int state;
+};
+
+static const struct outcome_case outcome_cases[] = {
+	{ "GOOD", R_GOOD, MPATH_SG_DONE, PATH_UP },
+	{ "no SG_IO (ENOTTY)", R_ERRNO(ENOTTY), MPATH_SG_NO_SGIO, PATH_WILD },
+	{ "the ioctl fails with EIO", R_ERRNO(EIO), MPATH_SG_NOT_SENT,
+	  PATH_DOWN },
+	{ "the ioctl fails with ENODEV", R_ERRNO(ENODEV), MPATH_SG_NOT_SENT,
+	  PATH_DOWN },
+	{ "the ioctl fails with EINVAL", R_ERRNO(EINVAL), MPATH_SG_NOT_SENT,
+	  PATH_DOWN },
+	{ "host DID_NO_CONNECT", R_HOST(0x01), MPATH_SG_NO_ANSWER, PATH_DOWN },
+	{ "host DID_TRANSPORT_DISRUPTED (transient)", R_HOST(0x0e),
+	  MPATH_SG_NO_ANSWER, PATH_DOWN },
+	{ "driver timeout", { .driver = 0x06 }, MPATH_SG_NO_ANSWER,
+	  PATH_DOWN },
+	{ "ILLEGAL REQUEST 24/00 invalid field in CDB",
+	  { .status = 0x02, .sense = FIXED(0x70, 0x05, 0x24, 0x00),
+	    .sense_len = 18 }, MPATH_SG_UNSUPPORTED, PATH_WILD },
+	{ "ILLEGAL REQUEST 25/00, descriptor sense",
+	  { .status = 0x02, .sense = DESC(0x72, 0x05, 0x25, 0x00),
+	    .sense_len = 8 }, MPATH_SG_UNSUPPORTED, PATH_WILD },
+	{ "NOT READY 04/0B standby", R_STANDBY, MPATH_SG_REFUSED, PATH_DOWN },
+	{ "UNIT ATTENTION", R_UA, MPATH_SG_REFUSED, PATH_DOWN },
+	{ "CHECK CONDITION without sense", R_STATUS(0x02), MPATH_SG_REFUSED,
+	  PATH_DOWN },
+	{ "CHECK CONDITION with garbage sense",
+	  { .status = 0x02, .sense = { [0 ... 17] = 0x7f }, .sense_len = 18 },
+	  MPATH_SG_REFUSED, PATH_DOWN },
+	{ "RESERVATION CONFLICT", R_STATUS(0x18), MPATH_SG_REFUSED, PATH_DOWN },
+	{ "BUSY", R_STATUS(0x08), MPATH_SG_REFUSED, PATH_DOWN },
+	{ "TASK ABORTED", R_STATUS(0x40), MPATH_SG_REFUSED, PATH_DOWN },
+	{ "a host error outranks ILLEGAL REQUEST sense",
+	  { .host = 0x01, .status = 0x02,
+	    .sense = FIXED(0x70, 0x05, 0x24, 0x00), .sense_len = 18 },
+	  MPATH_SG_NO_ANSWER, PATH_DOWN },
+};
+
+static void sg_outcome_table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcome_cases) / sizeof(outcome_cases[0]); i++) {
+		const struct outcome_case *t = &outcome_cases[i];
+		struct mpath_sg_result res;
+		enum mpath_sg_outcome o;
+
+		print_message("  %s\n", t->name);
+		reply = t->r;
+		mpath_sg_io(3, tur_cdb, sizeof(tur_cdb), MPATH_SG_NONE, NULL, 0,
+			    5000, &res);
+		o = mpath_sg_outcome(&res);
+		assert_int_equal(o, t->outcome);
+		assert_int_equal(mpath_sg_outcome_state(o), t->state);
+	}
+}
+
+/* --- mpath_sg_received ---------------------------------------------------- */
+
+static size_t received(size_t len, int resid, enum mpath_sg_class cls)
+{
+	struct mpath_sg_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.cls = cls;
+	res.resid = resid;
+	return mpath_sg_received(len, &res);
+}
+
+static void sg_received_edges(void **state)
+{
+	/* Everything came. */
+	assert_int_equal(received(64, 0, MPATH_SG_GOOD), 64);
+	/* Part of it. */
+	assert_int_equal(received(512, 12, MPATH_SG_GOOD), 500);
+	assert_int_equal(received(64, 63, MPATH_SG_GOOD), 1);
+	/* Nothing, or a resid beyond the buffer: nothing, never a wrap. */
+	assert_int_equal(received(64, 64, MPATH_SG_GOOD), 0);
+	assert_int_equal(received(64, 65, MPATH_SG_GOOD), 0);
+	assert_int_equal(received(64, INT_MAX, MPATH_SG_GOOD), 0);
+	/* A negative resid is not more data than the buffer holds. */
+	assert_int_equal(received(64, -1, MPATH_SG_GOOD), 64);
+	assert_int_equal(received(64, INT_MIN, MPATH_SG_GOOD), 64);
+	/* An empty buffer holds nothing. */
+	assert_int_equal(received(0, 0, MPATH_SG_GOOD), 0);
+	assert_int_equal(received(0, 5, MPATH_SG_GOOD), 0);
+	/* A failed ioctl brought no data, whatever resid says. */
+	assert_int_equal(received(64, 0, MPATH_SG_IOCTL_ERROR), 0);
+	/* A command that ended otherwise: what the kernel counted. */
+	assert_int_equal(received(96, 32, MPATH_SG_CHECK_CONDITION), 64);
+}
+
+/* The resid the kernel reports reaches mpath_sg_received(). */
+static void sg_received_after_a_short_transfer(void **state)
+{
+	static const uint8_t inq[6] = { 0x12, 0x01, 0xc9, 0, 64, 0 };
+	uint8_t buf[64];
+	struct mpath_sg_result res;
+
+	memset(&reply, 0, sizeof(reply));
+	reply.resid = 20;
+	assert_int_equal(mpath_sg_cmd(3, inq, sizeof(inq), MPATH_SG_FROM_DEV,
+				      buf, sizeof(buf), 1000, 0, 0, &res), 0);
+	assert_int_equal(mpath_sg_received(sizeof(buf), &res), 44);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +683,12 @@ int main(void)
 		cmocka_unit_test(sg_io_hands_the_kernel_a_data_in_command),
 		cmocka_unit_test(sg_io_hands_the_kernel_a_data_out_command),
 		cmocka_unit_test(sg_io_refuses_bad_arguments_without_an_ioctl),
+		cmocka_unit_test(sg_cmd_retry_table),
+		cmocka_unit_test(sg_cmd_repeats_the_same_command),
+		cmocka_unit_test(sg_cmd_refuses_bad_arguments_once),
+		cmocka_unit_test(sg_outcome_table),
+		cmocka_unit_test(sg_received_edges),
+		cmocka_unit_test(sg_received_after_a_short_transfer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
