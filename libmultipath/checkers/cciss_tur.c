@@ -20,8 +20,8 @@
 
 #include "checkers.h"
 #include "mpath_scsi.h"
+#include "mpath_time.h"
 
-#define CTUR_DEFAULT_TIMEOUT_S	30	/* when c->timeout is 0 */
 #define CTUR_MAX_TIMEOUT_S	0xffff	/* the request's timeout is 16 bits */
 #define CTUR_LOGVOL_ADDRESSING	1	/* LUN address mode: logical volume */
 #define CTUR_VOLID_MASK		0x3fffffff	/* the address's 30-bit id */
@@ -73,7 +73,7 @@ static int ctur_ioctl_failed(struct checker *c, const char *what, int err,
 
 int libcheck_check(struct checker *c)
 {
-	unsigned int tmo = c->timeout ? c->timeout : CTUR_DEFAULT_TIMEOUT_S;
+	unsigned int tmo = mpath_check_timeout_s(c);
 	IOCTL_Command_struct cmd;
 	LogvolInfo_struct lvi;
 	struct mpath_sense sense;

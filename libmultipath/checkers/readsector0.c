@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +23,13 @@
 
 #include "checkers.h"
 #include "mpath_scsi.h"
+#include "mpath_time.h"
 
-#define RS0_DEFAULT_TIMEOUT_S	30	/* when c->timeout is 0 */
-#define RS0_TRIES		3	/* tries, when unit attentions keep coming */
+/*
+ * Retries after the first try, of unit attentions only: one is reported
+ * once, so the next try is real.
+ */
+#define RS0_RETRIES		2
 #define RS0_DEFAULT_BLOCK	512	/* when the device will not say */
 /*
  * The largest logical block read. Real devices use 512 or 4096 (a few
@@ -85,13 +88,6 @@ int libcheck_init(struct checker *c)
 
 void libcheck_free(struct checker *c)
 {
-}
-
-static unsigned int rs0_timeout_ms(const struct checker *c)
-{
-	unsigned int s = c->timeout ? c->timeout : RS0_DEFAULT_TIMEOUT_S;
-
-	return s > UINT_MAX / 1000 ? UINT_MAX : s * 1000;
 }
 
 /* Asked at every check: a device may be reformatted under a path. */
@@ -207,7 +203,7 @@ int libcheck_check(struct checker *c)
 	struct mpath_sg_result res;
 	size_t bs = rs0_block_size(c->fd);
 	void *buf;
-	int rc, tries, state;
+	int rc, state;
 
 	/* Aligned for O_DIRECT; SG_IO does not need it but takes it. */
 	if (posix_memalign(&buf, RS0_ALIGN, bs) != 0) {
@@ -215,15 +211,9 @@ int libcheck_check(struct checker *c)
 		return PATH_DOWN;
 	}
 
-	for (tries = 1; ; tries++) {
-		rc = mpath_sg_io(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV,
-				 buf, bs, rs0_timeout_ms(c), &res);
-		/* A unit attention is reported once: the next try is real. */
-		if (tries >= RS0_TRIES ||
-		    res.cls != MPATH_SG_CHECK_CONDITION || !res.sense.valid ||
-		    res.sense.key != MPATH_SENSE_UNIT_ATTENTION)
-			break;
-	}
+	rc = mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, buf, bs,
+			  mpath_check_timeout_ms(c), RS0_RETRIES,
+			  MPATH_SG_RETRY_UNIT_ATTENTION, &res);
 
 	/*
 	 * Block drivers without SG_IO answer ENOTTY (virtio, NVMe, dm), but

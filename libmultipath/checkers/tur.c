@@ -11,22 +11,21 @@
  * A plain blocking check: the framework's executor runs it on a worker for
  * asynchronous checkers and enforces the deadline, so no threads here.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 
 #include "checkers.h"
 #include "mpath_scsi.h"
-
-#define TUR_DEFAULT_TIMEOUT_S	30	/* when c->timeout is 0 */
+#include "mpath_time.h"
 
 /*
- * Retries after the first try. A unit attention is reported once and then
- * cleared, and a transient host status usually clears as fast, so a few
- * immediate retries settle them; a device that keeps reporting them is
- * treated as down rather than retried for ever.
+ * Retries after the first try, of unit attentions and transient host
+ * statuses only: a BUSY device is reported as such, and the next check
+ * asks again. A device that keeps reporting them is treated as down
+ * rather than retried for ever.
  */
 #define TUR_RETRIES		5
+#define TUR_RETRY_ON		(MPATH_SG_RETRY_UNIT_ATTENTION | \
+				 MPATH_SG_RETRY_TRANSPORT)
 
 enum {
 	MSG_TUR_UP = CHECKER_FIRST_MSGID,
@@ -75,13 +74,6 @@ void libcheck_free(struct checker *c)
 {
 }
 
-static unsigned int tur_timeout_ms(const struct checker *c)
-{
-	unsigned int s = c->timeout ? c->timeout : TUR_DEFAULT_TIMEOUT_S;
-
-	return s > UINT_MAX / 1000 ? UINT_MAX : s * 1000;
-}
-
 /* The answer of a CHECK CONDITION, from its (already decoded) sense. */
 static int tur_sense_state(struct checker *c, const struct mpath_sense *s)
 {
@@ -126,39 +118,23 @@ int libcheck_check(struct checker *c)
 {
 	static const uint8_t cdb[6] = { 0x00 };	/* TEST UNIT READY */
 	struct mpath_sg_result res;
-	int rc, tries;
 
-	for (tries = 0; tries <= TUR_RETRIES; tries++) {
-		rc = mpath_sg_io(c->fd, cdb, sizeof(cdb), MPATH_SG_NONE, NULL,
-				 0, tur_timeout_ms(c), &res);
-		/*
-		 * Retry only what the specification of this checker names:
-		 * unit attentions and transient host statuses. A BUSY device
-		 * is reported as such; the next check will ask again.
-		 */
-		if (res.cls == MPATH_SG_TRANSPORT && res.transient)
-			continue;
-		if (res.cls == MPATH_SG_CHECK_CONDITION && res.sense.valid &&
-		    res.sense.key == MPATH_SENSE_UNIT_ATTENTION)
-			continue;
-		break;
-	}
-	if (tries > TUR_RETRIES)
-		mpath_log(MPATH_LOG_DEBUG, "tur: fd %d: still failing after %d retries",
-			  c->fd, TUR_RETRIES);
+	mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_NONE, NULL, 0,
+		     mpath_check_timeout_ms(c), TUR_RETRIES, TUR_RETRY_ON, &res);
 
 	switch (res.cls) {
 	case MPATH_SG_GOOD:
 		c->msgid = MSG_TUR_UP;
 		return PATH_UP;
 	case MPATH_SG_IOCTL_ERROR:
-		if (rc == -ENOTTY) {
+		if (mpath_sg_outcome(&res) == MPATH_SG_NO_SGIO) {
 			c->msgid = MSG_TUR_UNSUPPORTED;
 			return PATH_WILD;
 		}
 		c->msgid = MSG_TUR_IOCTL_FAILED;
 		return PATH_DOWN;
 	case MPATH_SG_TRANSPORT:
+		/* Still transient: the retries were used up on it. */
 		c->msgid = res.transient ? MSG_TUR_TRANSPORT_BUSY :
 					   MSG_TUR_TRANSPORT;
 		return PATH_DOWN;
