@@ -43,7 +43,6 @@
  * retried a few times. The check is a plain blocking function; the
  * framework's executor runs it asynchronously when asked to.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +50,11 @@
 
 #include "checkers.h"
 #include "mpath_scsi.h"
+#include "mpath_time.h"
 
-#define EMC_DEFAULT_TIMEOUT	30
-#define EMC_TRIES		3
+/* Every command: retries after the first try, of any transient outcome. */
+#define EMC_RETRIES		2
+#define EMC_RETRY_ON		MPATH_SG_RETRY_TRANSIENT
 
 #define INQUIRY_OP		0x12
 #define READ_10_OP		0x28
@@ -232,40 +233,6 @@ static bool emc_inactive_snap(const struct checker *c)
 	return mp && __atomic_load_n(&mp->inactive_snap, __ATOMIC_RELAXED);
 }
 
-static unsigned int emc_timeout_ms(const struct checker *c)
-{
-	unsigned int s = c->timeout ? c->timeout : EMC_DEFAULT_TIMEOUT;
-
-	if (s > UINT32_MAX / 1000)
-		s = UINT32_MAX / 1000;
-	return s * 1000;
-}
-
-/* One command, tried again while its outcome is transient. */
-static int emc_command(const struct checker *c, const uint8_t *cdb,
-		       size_t cdb_len, void *buf, size_t len,
-		       struct mpath_sg_result *res)
-{
-	unsigned int tmo = emc_timeout_ms(c);
-	int tries = 0, ret;
-
-	do {
-		ret = mpath_sg_io(c->fd, cdb, cdb_len, MPATH_SG_FROM_DEV, buf,
-				  len, tmo, res);
-	} while (ret != 0 && res->transient && ++tries < EMC_TRIES);
-	return ret;
-}
-
-/* Bytes the device actually returned into a buffer of len bytes. */
-static size_t emc_received(size_t len, const struct mpath_sg_result *res)
-{
-	if (res->resid <= 0)
-		return len;
-	if ((size_t)res->resid >= len)
-		return 0;
-	return len - res->resid;
-}
-
 static void emc_wwn_str(const uint8_t *wwn, char *out, size_t size)
 {
 	size_t i;
@@ -287,28 +254,30 @@ static int emc_read_page(struct checker *c, uint8_t *buf, int *state)
 	struct mpath_sg_result res;
 	size_t got, page_len;
 
-	if (emc_command(c, cdb, sizeof(cdb), buf, len, &res) != 0) {
-		switch (res.cls) {
-		case MPATH_SG_IOCTL_ERROR:
-			/* Not a SCSI device: nothing this checker can judge. */
-			*state = res.err == ENOTTY ? PATH_WILD : PATH_DOWN;
-			c->msgid = res.err == ENOTTY ? MSG_EMC_NO_SGIO :
-						       MSG_EMC_INQ_IOCTL;
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, buf, len,
+			 mpath_check_timeout_ms(c), EMC_RETRIES, EMC_RETRY_ON,
+			 &res) != 0) {
+		enum mpath_sg_outcome outcome = mpath_sg_outcome(&res);
+
+		/*
+		 * Not a SCSI device, or one that does not know the page: not
+		 * a CLARiiON, nothing this checker can judge (PATH_WILD).
+		 */
+		*state = mpath_sg_outcome_state(outcome);
+		switch (outcome) {
+		case MPATH_SG_NO_SGIO:
+			c->msgid = MSG_EMC_NO_SGIO;
 			break;
-		case MPATH_SG_TRANSPORT:
-			*state = PATH_DOWN;
+		case MPATH_SG_NOT_SENT:
+			c->msgid = MSG_EMC_INQ_IOCTL;
+			break;
+		case MPATH_SG_NO_ANSWER:
 			c->msgid = MSG_EMC_INQ_TRANSPORT;
 			break;
-		case MPATH_SG_CHECK_CONDITION:
-			if (res.sense.valid &&
-			    res.sense.key == MPATH_SENSE_ILLEGAL_REQUEST) {
-				*state = PATH_WILD;
-				c->msgid = MSG_EMC_UNSUPPORTED;
-				break;
-			}
-			/* fallthrough */
+		case MPATH_SG_UNSUPPORTED:
+			c->msgid = MSG_EMC_UNSUPPORTED;
+			break;
 		default:
-			*state = PATH_DOWN;
 			c->msgid = MSG_EMC_INQ_ERROR;
 			break;
 		}
@@ -316,7 +285,7 @@ static int emc_read_page(struct checker *c, uint8_t *buf, int *state)
 	}
 
 	/* The header first: page code and the length the page claims. */
-	got = emc_received(len, &res);
+	got = mpath_sg_received(len, &res);
 	if (got < 4 || buf[1] != EMC_VPD_PAGE) {
 		*state = PATH_DOWN;
 		c->msgid = MSG_EMC_BAD_PAGE;
@@ -341,7 +310,9 @@ static int emc_check_active(struct checker *c, struct emc_ctx *ctx)
 	struct mpath_sg_result res;
 	char wwn[2 * EMC_WWN_LEN + 1] = "";
 
-	if (emc_command(c, cdb, sizeof(cdb), buf, sizeof(buf), &res) == 0) {
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, buf,
+			 sizeof(buf), mpath_check_timeout_ms(c), EMC_RETRIES,
+			 EMC_RETRY_ON, &res) == 0) {
 		/* The snapshot (if it was one) is active again. */
 		emc_set_inactive_snap(c, 0);
 		c->msgid = MSG_EMC_ACTIVE_UP;

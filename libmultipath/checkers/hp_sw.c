@@ -31,18 +31,16 @@
  * The check is a plain blocking function. For asynchronous checkers the
  * framework runs it on its executor, with c->timeout as deadline.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "checkers.h"
 #include "mpath_scsi.h"
+#include "mpath_time.h"
 
-/* Timeout of each SCSI command when the daemon gives none. */
-#define HP_SW_DEFAULT_TIMEOUT	30
-
-/* Tries of one command while the outcome is transient. */
-#define HP_SW_TRIES		3
+/* Every command: retries after the first try, of any transient outcome. */
+#define HP_SW_RETRIES		2
+#define HP_SW_RETRY_ON		MPATH_SG_RETRY_TRANSIENT
 
 #define INQUIRY_OP		0x12
 #define TEST_UNIT_READY_OP	0x00
@@ -102,30 +100,6 @@ void libcheck_free(struct checker *c)
 	c->context = NULL;
 }
 
-static unsigned int hp_sw_timeout_ms(const struct checker *c)
-{
-	unsigned int s = c->timeout ? c->timeout : HP_SW_DEFAULT_TIMEOUT;
-
-	/* Clamp rather than wrap around for absurd configured values. */
-	if (s > UINT32_MAX / 1000)
-		s = UINT32_MAX / 1000;
-	return s * 1000;
-}
-
-/* One command, tried again while its outcome is transient. */
-static int hp_sw_command(const struct checker *c, const uint8_t *cdb,
-			 size_t cdb_len, enum mpath_sg_dir dir, void *buf,
-			 size_t len, struct mpath_sg_result *res)
-{
-	unsigned int tmo = hp_sw_timeout_ms(c);
-	int tries = 0, ret;
-
-	do {
-		ret = mpath_sg_io(c->fd, cdb, cdb_len, dir, buf, len, tmo, res);
-	} while (ret != 0 && res->transient && ++tries < HP_SW_TRIES);
-	return ret;
-}
-
 /* Step 1: is the device there and does it know the page? */
 static int hp_sw_inquiry(struct checker *c)
 {
@@ -134,34 +108,34 @@ static int hp_sw_inquiry(struct checker *c)
 	};
 	uint8_t buf[HP_SW_INQ_LEN];
 	struct mpath_sg_result res;
+	enum mpath_sg_outcome outcome;
 
-	if (hp_sw_command(c, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, buf,
-			  sizeof(buf), &res) == 0)
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, buf,
+			 sizeof(buf), mpath_check_timeout_ms(c), HP_SW_RETRIES,
+			 HP_SW_RETRY_ON, &res) == 0)
 		return PATH_UP;
 
-	switch (res.cls) {
-	case MPATH_SG_IOCTL_ERROR:
-		if (res.err == ENOTTY) {
-			c->msgid = MSG_HP_SW_NO_SGIO;
-			return PATH_WILD;
-		}
+	outcome = mpath_sg_outcome(&res);
+	switch (outcome) {
+	case MPATH_SG_NO_SGIO:
+		c->msgid = MSG_HP_SW_NO_SGIO;
+		break;
+	case MPATH_SG_NOT_SENT:
 		c->msgid = MSG_HP_SW_INQ_IOCTL;
-		return PATH_DOWN;
-	case MPATH_SG_TRANSPORT:
+		break;
+	case MPATH_SG_NO_ANSWER:
 		c->msgid = MSG_HP_SW_INQ_TRANSPORT;
-		return PATH_DOWN;
-	case MPATH_SG_CHECK_CONDITION:
-		if (res.sense.valid &&
-		    res.sense.key == MPATH_SENSE_ILLEGAL_REQUEST) {
-			c->msgid = MSG_HP_SW_INQ_UNSUPPORTED;
-			return PATH_WILD;
-		}
-		/* Any other sense is an error on a device that should answer. */
-		/* fallthrough */
+		break;
+	case MPATH_SG_UNSUPPORTED:
+		c->msgid = MSG_HP_SW_INQ_UNSUPPORTED;
+		break;
 	default:
+		/* Any other answer is an error on a device that should answer. */
 		c->msgid = MSG_HP_SW_INQ_ERROR;
-		return PATH_DOWN;
+		break;
 	}
+	/* No SG_IO, or the page rejected: not a device hp_sw can judge. */
+	return mpath_sg_outcome_state(outcome);
 }
 
 /* Step 2: active or passive controller? */
@@ -170,17 +144,19 @@ static int hp_sw_tur(struct checker *c)
 	const uint8_t cdb[6] = { TEST_UNIT_READY_OP, 0, 0, 0, 0, 0 };
 	struct mpath_sg_result res;
 
-	if (hp_sw_command(c, cdb, sizeof(cdb), MPATH_SG_NONE, NULL, 0,
-			  &res) == 0) {
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_NONE, NULL, 0,
+			 mpath_check_timeout_ms(c), HP_SW_RETRIES,
+			 HP_SW_RETRY_ON, &res) == 0) {
 		c->msgid = MSG_HP_SW_UP;
 		return PATH_UP;
 	}
 
-	switch (res.cls) {
-	case MPATH_SG_IOCTL_ERROR:
+	switch (mpath_sg_outcome(&res)) {
+	case MPATH_SG_NO_SGIO:
+	case MPATH_SG_NOT_SENT:
 		c->msgid = MSG_HP_SW_TUR_IOCTL;
 		return PATH_DOWN;
-	case MPATH_SG_TRANSPORT:
+	case MPATH_SG_NO_ANSWER:
 		c->msgid = MSG_HP_SW_TUR_TRANSPORT;
 		return PATH_DOWN;
 	default:

@@ -39,16 +39,17 @@
  * check is a plain blocking function; the framework's executor runs it
  * asynchronously when asked to.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checkers.h"
 #include "mpath_scsi.h"
+#include "mpath_time.h"
 
-#define RDAC_DEFAULT_TIMEOUT	30
-#define RDAC_TRIES		3
+/* Every command: retries after the first try, of any transient outcome. */
+#define RDAC_RETRIES		2
+#define RDAC_RETRY_ON		MPATH_SG_RETRY_TRANSIENT
 
 #define INQUIRY_OP		0x12
 #define MODE_SENSE_10_OP	0x5a
@@ -180,39 +181,6 @@ struct rdac_ctx {
 	bool tas_tried;		/* for the debug log: init ran the attempt */
 };
 
-static unsigned int rdac_timeout_ms(const struct checker *c)
-{
-	unsigned int s = c->timeout ? c->timeout : RDAC_DEFAULT_TIMEOUT;
-
-	if (s > UINT32_MAX / 1000)
-		s = UINT32_MAX / 1000;
-	return s * 1000;
-}
-
-/* One command, tried again while its outcome is transient. */
-static int rdac_command(const struct checker *c, const uint8_t *cdb,
-			size_t cdb_len, enum mpath_sg_dir dir, void *buf,
-			size_t len, struct mpath_sg_result *res)
-{
-	unsigned int tmo = rdac_timeout_ms(c);
-	int tries = 0, ret;
-
-	do {
-		ret = mpath_sg_io(c->fd, cdb, cdb_len, dir, buf, len, tmo, res);
-	} while (ret != 0 && res->transient && ++tries < RDAC_TRIES);
-	return ret;
-}
-
-/* Bytes the device actually returned into a buffer of len bytes. */
-static size_t rdac_received(size_t len, const struct mpath_sg_result *res)
-{
-	if (res->resid <= 0)
-		return len;
-	if ((size_t)res->resid >= len)
-		return 0;
-	return len - res->resid;
-}
-
 static void rdac_tas_failed(const struct checker *c, const char *what,
 			    const struct mpath_sg_result *res)
 {
@@ -240,14 +208,15 @@ static void rdac_set_tas(const struct checker *c)
 	size_t got, off, plen, sel_len;
 
 	memset(buf, 0, sizeof(buf));
-	if (rdac_command(c, sense_cdb, sizeof(sense_cdb), MPATH_SG_FROM_DEV,
-			 buf, sizeof(buf), &res) != 0) {
+	if (mpath_sg_cmd(c->fd, sense_cdb, sizeof(sense_cdb), MPATH_SG_FROM_DEV,
+			 buf, sizeof(buf), mpath_check_timeout_ms(c),
+			 RDAC_RETRIES, RDAC_RETRY_ON, &res) != 0) {
 		rdac_tas_failed(c, "MODE SENSE failed", &res);
 		return;
 	}
 
 	/* Trust neither the transfer nor the lengths the header claims. */
-	got = rdac_received(sizeof(buf), &res);
+	got = mpath_sg_received(sizeof(buf), &res);
 	if (got >= 2 && ((size_t)buf[0] << 8 | buf[1]) + 2 < got)
 		got = ((size_t)buf[0] << 8 | buf[1]) + 2;
 	if (got < MODE_HDR_LEN) {
@@ -286,8 +255,9 @@ static void rdac_set_tas(const struct checker *c)
 	sel_len = MODE_HDR_LEN + 2 + plen;
 	cdb[7] = sel_len >> 8;
 	cdb[8] = sel_len & 0xff;
-	if (rdac_command(c, cdb, sizeof(cdb), MPATH_SG_TO_DEV, sel, sel_len,
-			 &res) != 0) {
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_TO_DEV, sel, sel_len,
+			 mpath_check_timeout_ms(c), RDAC_RETRIES,
+			 RDAC_RETRY_ON, &res) != 0) {
 		rdac_tas_failed(c, "MODE SELECT failed", &res);
 		return;
 	}
@@ -358,24 +328,31 @@ int libcheck_check(struct checker *c)
 	}
 
 	memset(page, 0, sizeof(page));
-	if (rdac_command(c, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, page,
-			 sizeof(page), &res) != 0) {
+	if (mpath_sg_cmd(c->fd, cdb, sizeof(cdb), MPATH_SG_FROM_DEV, page,
+			 sizeof(page), mpath_check_timeout_ms(c), RDAC_RETRIES,
+			 RDAC_RETRY_ON, &res) != 0) {
 		mpath_log(MPATH_LOG_DEBUG,
 			  "rdac: fd %d: INQUIRY 0xC9: class %d err %d status 0x%02x host 0x%02x sense %x/%02x/%02x",
 			  c->fd, res.cls, res.err, res.status, res.host_status,
 			  res.sense.key, res.sense.asc, res.sense.ascq);
-		if (res.cls == MPATH_SG_IOCTL_ERROR)
-			c->msgid = res.err == ENOTTY ? MSG_RDAC_NO_SGIO :
-						       MSG_RDAC_NO_RESPONSE;
-		else if (res.cls == MPATH_SG_TRANSPORT)
+		/* Every failure of the INQUIRY is PATH_DOWN; the message says why. */
+		switch (mpath_sg_outcome(&res)) {
+		case MPATH_SG_NO_SGIO:
+			c->msgid = MSG_RDAC_NO_SGIO;
+			break;
+		case MPATH_SG_NOT_SENT:
+		case MPATH_SG_NO_ANSWER:
 			c->msgid = MSG_RDAC_NO_RESPONSE;
-		else
+			break;
+		default:
 			c->msgid = MSG_RDAC_INQUIRY_FAILED;
+			break;
+		}
 		return PATH_DOWN;
 	}
 
 	/* Header: page code, signature, and no more than the page claims. */
-	got = rdac_received(sizeof(page), &res);
+	got = mpath_sg_received(sizeof(page), &res);
 	if (got < C9_OFF_SIG + C9_SIG_LEN || page[1] != C9_PAGE ||
 	    memcmp(page + C9_OFF_SIG, C9_SIG, C9_SIG_LEN) != 0) {
 		c->msgid = MSG_RDAC_BAD_PAGE;
