@@ -49,12 +49,11 @@
 #include <unistd.h>
 
 #include "checkers.h"
+#include "mpath_time.h"
 
 #define DIO_MAX_BLOCK		4096	/* largest read, and the buffer's alignment */
 #define DIO_MIN_BLOCK		512
 #define DIO_GROUP_SIZE		128	/* checkers, so reads in flight, per io context */
-#define DIO_DEFAULT_TIMEOUT	30	/* seconds, when c->timeout is 0 */
-#define NSEC_PER_SEC		1000000000ull
 
 enum {
 	MSG_UP = CHECKER_FIRST_MSGID,
@@ -188,14 +187,6 @@ struct dio_ctx {
 	long res;			/* bytes read, or -errno */
 	struct dio_ctx *reclaim_next;	/* a reaper's list of orphans to free */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 static void group_free(struct aio_group *g)
 {
@@ -381,17 +372,17 @@ static void dio_wait(struct dio_ctx *ct)
 	int n;
 
 	pthread_mutex_lock(&g->lock);
-	while (ct->inflight && (now = now_ns()) < ct->deadline) {
+	while (ct->inflight && (now = mpath_now_ns()) < ct->deadline) {
 		if (g->reaping) {
-			ts.tv_sec = ct->deadline / NSEC_PER_SEC;
-			ts.tv_nsec = ct->deadline % NSEC_PER_SEC;
+			ts.tv_sec = ct->deadline / MPATH_NSEC_PER_SEC;
+			ts.tv_nsec = ct->deadline % MPATH_NSEC_PER_SEC;
 			pthread_cond_timedwait(&g->reaped, &g->lock, &ts);
 			continue;
 		}
 		g->reaping = true;
 		pthread_mutex_unlock(&g->lock);
-		ts.tv_sec = (ct->deadline - now) / NSEC_PER_SEC;
-		ts.tv_nsec = (ct->deadline - now) % NSEC_PER_SEC;
+		ts.tv_sec = (ct->deadline - now) / MPATH_NSEC_PER_SEC;
+		ts.tv_nsec = (ct->deadline - now) % MPATH_NSEC_PER_SEC;
 		n = io_getevents(g->ioctx, 1, DIO_GROUP_SIZE, ev, &ts);
 		pthread_mutex_lock(&g->lock);
 		g->reaping = false;
@@ -471,7 +462,7 @@ static int dio_result(struct checker *c, struct dio_ctx *ct, bool reap)
 	ct->done = false;
 	res = ct->res;
 	inflight = ct->inflight;
-	timed_out = inflight && now_ns() >= ct->deadline;
+	timed_out = inflight && mpath_now_ns() >= ct->deadline;
 	if (timed_out && !ct->cancel_tried) {
 		/*
 		 * Block devices do not cancel reads (-EINVAL), and kernels
@@ -618,7 +609,6 @@ int libcheck_check(struct checker *c)
 {
 	struct dio_ctx *ct = c->context;
 	struct iocb *ios[1] = { NULL };
-	unsigned int timeout;
 	int state, rc;
 
 	if (!ct)
@@ -646,8 +636,8 @@ int libcheck_check(struct checker *c)
 
 	io_prep_pread(&ct->iocb, ct->fd, ct->buf, ct->blksize, 0);
 	ct->iocb.data = ct;
-	timeout = c->timeout ? c->timeout : DIO_DEFAULT_TIMEOUT;
-	ct->deadline = now_ns() + timeout * NSEC_PER_SEC;
+	ct->deadline = mpath_now_ns() +
+		       mpath_check_timeout_s(c) * MPATH_NSEC_PER_SEC;
 	ct->this_round = true;
 	ct->cancel_tried = false;
 	/* Before submitting: another thread may reap it at once. */
@@ -694,7 +684,7 @@ bool libcheck_need_wait(struct checker *c)
 	pthread_mutex_lock(&ct->grp->lock);
 	inflight = ct->inflight;
 	pthread_mutex_unlock(&ct->grp->lock);
-	return inflight && now_ns() < ct->deadline;
+	return inflight && mpath_now_ns() < ct->deadline;
 }
 
 /*
