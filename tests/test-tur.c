@@ -3,9 +3,12 @@
  * test-tur.c - the tur checker against a fake SG_IO: a table of what the
  * device answers, try by try (ioctl errno, host status, SCSI status,
  * sense), and the state, message and number of tries each answer must
- * give, covering every mapping of issue 4 and the retry paths. The
- * checker's source is included, so its SG_IO (in the library's helper,
- * linked in as objects) lands in the fake ioctl below.
+ * give. It covers every mapping tur.c promises (GOOD or a reservation
+ * conflict up, standby ghost, ALUA transitioning pending, LUN not
+ * supported disconnected, no SG_IO wild, anything else down) and the
+ * retries (unit attentions and transient host statuses, 5 after the first
+ * try; BUSY never). The checker's source is included, so its SG_IO (in
+ * the library's helper, linked in as objects) lands in the fake ioctl below.
  */
 #include <errno.h>
 #include <limits.h>

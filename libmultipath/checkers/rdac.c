@@ -381,9 +381,10 @@ int libcheck_check(struct checker *c)
 
 	/*
 	 * With target port group data, the array can tell that this
-	 * controller cannot serve I/O right now, and why. Offline (0xE) is
-	 * not one of the states issue 4 maps to DOWN: a port in that state
-	 * is normally unreachable, so the INQUIRY itself fails (PATH_DOWN).
+	 * controller cannot serve I/O right now, and why: unavailable and
+	 * transitioning are PATH_DOWN. Offline (0xE) is not tested here: a
+	 * port in that state is normally unreachable, so the INQUIRY itself
+	 * fails, which is PATH_DOWN already.
 	 */
 	if (flags & C9_TPGDE) {
 		if (got < C9_TPG_LEN) {
