@@ -144,9 +144,10 @@ int mpath_sg_cmd(int fd, const uint8_t *cdb, size_t cdb_len,
  */
 enum mpath_sg_outcome {
 	MPATH_SG_DONE = 0,	/* GOOD: the device did what was asked */
-	MPATH_SG_NO_SGIO,	/* the ioctl failed with ENOTTY: no SCSI device */
+	MPATH_SG_NO_SGIO,	/* the ioctl failed with ENOTTY: no SG_IO here */
 	MPATH_SG_NOT_SENT,	/* the ioctl failed otherwise: never reached it */
-	MPATH_SG_NO_ANSWER,	/* a transport failure: no answer from the device */
+	MPATH_SG_NO_ANSWER,	/* a host (transport) or driver failure: no
+				 * answer from the device */
 	MPATH_SG_UNSUPPORTED,	/* CHECK CONDITION with ILLEGAL REQUEST: the
 				 * device does not know this command or page */
 	MPATH_SG_REFUSED,	/* the device answered with any other status */
