@@ -78,18 +78,18 @@ static int pc_wait_result(struct pipe_checker *pc)
 	return state;
 }
 
-struct class_counts {
+struct plugin_counts {
 	long refcount;
 	unsigned long started, completed, timed_out;
 	unsigned long queued, running, stuck;
 	bool found;
 };
 
-static struct class_counts counts(const char *name)
+static struct plugin_counts counts(const char *name)
 {
-	struct checker_class_stats *st;
-	struct class_counts cc = { 0 };
-	int i, n = checker_class_stats(&st);
+	struct checker_plugin_stats *st;
+	struct plugin_counts cc = { 0 };
+	int i, n = checker_plugin_stats(&st);
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(st[i].name, name) != 0 || cc.found)
@@ -110,7 +110,7 @@ static struct class_counts counts(const char *name)
 
 static bool pipe_idle(void *arg)
 {
-	struct class_counts cc = counts("pipe");
+	struct plugin_counts cc = counts("pipe");
 
 	return cc.queued == 0 && cc.running == 0 &&
 	       cc.refcount == (long)(intptr_t)arg;
@@ -392,7 +392,7 @@ static void shutdown_with_a_hung_check_is_prompt(void **state)
 	cleanup_checkers();
 	/* Bounded, however long the check hangs (generous margin). */
 	assert_true(test_now() - start < 2.0);
-	/* The job pins the class: still mapped and listed while it runs. */
+	/* The job pins the plugin: still mapped and listed while it runs. */
 	assert_true(test_dso_mapped("/libcheckpipe.so"));
 	assert_true(counts("pipe").found);
 	pc_answer(&pc, 'u');
