@@ -11,7 +11,7 @@
  * A job is embedded in its owner's record (at most one outstanding job per
  * record, so nothing is allocated per job). Job states, and who owns the
  * job's fields in each, are in executor.h; transitions happen under
- * pool.lock, except IDLE -> QUEUED, which only the owner makes.
+ * pool.lock, and only the owner moves a job to or from IDLE.
  *
  * Hung jobs: a running job past its deadline makes its worker "written
  * off": it no longer counts as a worker, and a replacement may be started.
@@ -53,12 +53,11 @@ struct worker {
 };
 
 /*
- * The pool. lock protects every field below it, each job's fields of the
- * executor (executor.h) but its IDLE -> QUEUED move, and the consistency
- * of the owners' job counters (they are atomics only so that statistics
- * can read them without the lock). Never held while calling a job's run()
- * or released(), or while closing or creating threads' resources other
- * than the eventfd.
+ * The pool. lock protects every field below it, the executor's fields of
+ * each job (executor.h), and the consistency of the owners' job counters
+ * (they are atomics only so that statistics can read them without the
+ * lock). Never held while calling a job's run() or released(): those may
+ * block, close descriptors, or unload code.
  *
  * Growth follows evidence of a backlog, not the queue's length: two cores
  * cannot run 64 workers usefully, and waking a worker costs more than a
@@ -206,7 +205,7 @@ static bool write_off(struct worker *w)
 	pool.nr_workers--;
 	pool.nr_stuck++;
 	stat_add(w->job->stats->stuck, 1);
-	mp_notice("executor: job %s hung past its deadline; worker written off (%u hung)",
+	mp_notice("executor: a job of %s hung past its deadline; worker written off (%u hung)",
 		  w->job->name, pool.nr_stuck);
 	return true;
 }

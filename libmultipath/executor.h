@@ -60,7 +60,7 @@ struct job {
 	int (*run)(struct job *job);	/* on a worker, no lock held */
 	void (*released)(struct job *job);	/* see JOB_RUNNING above */
 	struct job_stats *stats;	/* valid until released() returns */
-	const char *name;		/* for the log; as long as stats */
+	const char *name;		/* its owner, for the log; as long as stats */
 	void *arg;			/* the owner's; see executor_take_done() */
 
 	/* The executor's, under its lock (see executor.c). */

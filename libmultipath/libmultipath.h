@@ -15,11 +15,11 @@
  * is a result, not an error.
  *
  * Words: a "plugin" is one loaded checker (libcheck<name>.so, or the
- * built-in "none"), shared by every path that selected it. The contract's
- * names that say "class" (struct checker_class, reset_checker_classes(),
- * cleanup_checkers()'s "every class") are upstream's and fixed: there,
- * "class" means plugin, except struct checker_class, which is the opaque
- * handle of one struct checker's private state in the library (c->cls).
+ * built-in "none"), shared by every path that selected it. Two names of
+ * upstream's contract still say "class", kept for source compatibility:
+ * in reset_checker_classes() the "classes" are the registered plugins;
+ * struct checker_class (checkers.h) is not a plugin but the opaque handle
+ * of one struct checker's private state in the library (c->cls).
  */
 #ifndef MPATH_LIBMULTIPATH_H
 #define MPATH_LIBMULTIPATH_H
