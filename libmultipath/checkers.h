@@ -97,7 +97,19 @@ enum {
 	CHECKER_MSGTABLE_SIZE = 100,	/* most entries a plugin table may have */
 };
 
-/* Opaque to plugins: they only hand it back to start_checker_thread(). */
+/*
+ * The handle of one struct checker's private state in the framework (its
+ * plugin, its mode, its running check). Upstream's name, kept for source
+ * compatibility; in this library a loaded libcheck<name>.so is called a
+ * "plugin", and "class" in the daemon side's names (libmultipath.h) means
+ * plugin. Opaque to plugins: they only hand it back to
+ * start_checker_thread(), through struct checker_context.
+ *
+ * Lifetime: c->cls, and a copy of it in a plugin's ctx->cls, is valid only
+ * until libcheck_free() of that checker returns; the framework may free
+ * what it points to right after. A thread of the plugin must not use it
+ * after that.
+ */
 struct checker_class;
 
 /*
@@ -119,6 +131,9 @@ struct checker {
 /*
  * Embedded in a plugin's own thread context. The plugin sets cls from
  * c->cls in libcheck_init() and passes the context to start_checker_thread().
+ * cls is valid only until libcheck_free() of that checker returns (see
+ * struct checker_class above); start_checker_thread() reads it only while
+ * it runs, and the thread it starts never does.
  */
 struct checker_context {
 	struct checker_class *cls;

@@ -1,32 +1,26 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * executor.c - running blocking checks asynchronously on a library-owned
- * pool of worker threads, with deadlines and bounded growth.
+ * executor.c - a generic job queue: runs jobs (executor.h) on a pool of
+ * worker threads the library owns, with deadlines and bounded growth.
  *
- * A checker's job is embedded in its struct checker_class (at most one
- * outstanding job per checker, so nothing is allocated per check). The
- * worker runs the plugin's libcheck_check() on the job's own copy of the
- * struct checker (the "shadow"), with its own dup() of the fd: the daemon's
- * struct checker and fd are never touched by a worker, and the daemon may
- * close its fd or put the checker at any moment.
+ * Calls: log.h, rcu.h (workers register with RCU, as the jobs' code may
+ * read RCU-protected data). Called by async.c (jobs from checkers) and
+ * registry.c (executor_quiesce() at cleanup). It calls nothing of its
+ * users except each job's run() and released() callbacks.
  *
- * Job states and who owns the job's fields in each:
- *   IDLE     the daemon (no job outstanding).
- *   QUEUED   the pool (on the queue); the daemon may remove it.
- *   RUNNING  the worker running it. If the daemon puts the checker now, the
- *            job is "orphaned": the worker frees the plugin context, closes
- *            the fd, drops the class reference and frees the record.
- *   DONE     the daemon, which collects the result in checker_get_state().
- * Transitions happen under pool.lock.
+ * A job is embedded in its owner's record (at most one outstanding job per
+ * record, so nothing is allocated per job). Job states, and who owns the
+ * job's fields in each, are in executor.h; transitions happen under
+ * pool.lock, and only the owner moves a job to or from IDLE.
  *
- * Hung checks: a running job past its deadline makes its worker "written
+ * Hung jobs: a running job past its deadline makes its worker "written
  * off": it no longer counts as a worker, and a replacement may be started.
  * At most max_stuck workers are written off at a time; past that, nothing
- * grows and queued jobs wait, their checkers reporting why. Threads are
- * bounded by max_workers + max_stuck, the queue by the number of checkers.
+ * grows and queued jobs wait, their owners finding them late. Threads are
+ * bounded by max_workers + max_stuck, the queue and the done list by the
+ * number of jobs (each job is on each at most once).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,12 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "executor.h"
+#include "log.h"
+#include "mpath_time.h"
 #include "rcu.h"
 
 #define DEFAULT_MAX_WORKERS	64
 #define DEFAULT_MAX_STUCK	256
-#define DEFAULT_TIMEOUT_S	30	/* when a checker's timeout is 0 */
 #define IDLE_EXIT_S		30	/* an idle worker exits after this */
 #define WORKER_STACK		(256 * 1024)
 #define GROW_AFTER_NS		1000000ull	/* 1 ms in the queue: grow */
@@ -53,32 +48,33 @@ struct worker {
 	bool claimed;			/* taken off the idle stack: work to do */
 	bool dismissed;			/* woken to exit (shrinking) */
 	bool standby;			/* pool.standby: see arm_standby() */
-	struct checker_class *job;	/* running job, or NULL */
+	struct job *job;		/* running job, or NULL */
 	bool written_off;
 };
 
 /*
- * The pool. lock protects every field below it, each job's state, list
- * linkage, worker and orphaned fields, and the per-class job counters'
- * consistency (they are atomics only so that statistics can read them
- * without the lock). Never held while calling plugin code, dup()/close(),
- * or dropping a class reference.
+ * The pool. lock protects every field below it, the executor's fields of
+ * each job (executor.h), and the consistency of the owners' job counters
+ * (they are atomics only so that statistics can read them without the
+ * lock). Never held while calling a job's run() or released(): those may
+ * block, close descriptors, or unload code.
  *
  * Growth follows evidence of a backlog, not the queue's length: two cores
  * cannot run 64 workers usefully, and waking a worker costs more than a
- * quick check. A submit wakes a worker only if none is awake or the oldest
+ * quick job. A submit wakes a worker only if none is awake or the oldest
  * queued job has waited GROW_AFTER_NS; a worker that takes a job which
- * waited that long wakes one more. Checks that block thus fan out to more
- * workers within a few milliseconds; checks that return at once are drained
+ * waited that long wakes one more. Jobs that block thus fan out to more
+ * workers within a few milliseconds; jobs that return at once are drained
  * by one or two. When a job is queued while every awake worker is busy (and
  * a busy worker may be hung), one idle worker stands by: it sleeps until the
  * oldest job has waited GROW_AFTER_NS and then takes it, so no job waits
- * longer than that behind hung or slow checks, whether or not the daemon
- * polls. That costs one wake-up per burst of checks, not one per check.
+ * longer than that behind hung or slow jobs, whether or not the owner
+ * polls. That costs one wake-up per burst of jobs, not one per job.
  */
 static struct {
 	pthread_mutex_t lock;
-	struct checker_class *head, *tail;	/* FIFO of queued jobs */
+	struct job *head, *tail;	/* FIFO of queued jobs */
+	struct job *done_head, *done_tail;	/* FIFO of completed jobs */
 	struct worker *workers;		/* every live worker thread */
 	struct worker *idle;		/* idle workers, most recent first */
 	struct worker *standby;		/* the standby worker, if any */
@@ -86,6 +82,7 @@ static struct {
 	unsigned int nr_idle;		/* on the idle stack */
 	unsigned int nr_stuck;		/* written off, still running */
 	unsigned int nr_queued;
+	unsigned int nr_done;		/* on the done list */
 	unsigned int max_workers;
 	unsigned int max_stuck;
 	bool shrink;			/* idle workers should exit */
@@ -99,26 +96,17 @@ static struct {
 	.event_fd = -1,
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 #define stat_add(field, n) __atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
 
 /*
- * job_state is written under pool.lock but read without it by the daemon's
- * thread (checker.c), which only needs to know "IDLE or not": only that
- * thread moves a job to or from IDLE, so a relaxed load suffices.
+ * state is written under pool.lock but read without it by the owner
+ * (job_state()), which only needs to know "IDLE or not": only the owner
+ * moves a job to or from IDLE, so a relaxed access suffices.
  */
-#define job_get(job)	__atomic_load_n(&(job)->job_state, __ATOMIC_RELAXED)
-#define job_set(job, s)	__atomic_store_n(&(job)->job_state, (s), __ATOMIC_RELAXED)
+#define job_set(job, s)	__atomic_store_n(&(job)->state, (s), __ATOMIC_RELAXED)
 
 /* Under pool.lock. */
-static void queue_push(struct checker_class *job)
+static void queue_push(struct job *job)
 {
 	job->next = NULL;
 	job->prev = pool.tail;
@@ -128,11 +116,11 @@ static void queue_push(struct checker_class *job)
 		pool.head = job;
 	pool.tail = job;
 	pool.nr_queued++;
-	stat_add(job->plugin->jobs_queued, 1);
+	stat_add(job->stats->queued, 1);
 }
 
 /* Under pool.lock. */
-static void queue_remove(struct checker_class *job)
+static void queue_remove(struct job *job)
 {
 	if (job->prev)
 		job->prev->next = job->next;
@@ -144,7 +132,46 @@ static void queue_remove(struct checker_class *job)
 		pool.tail = job->prev;
 	job->next = job->prev = NULL;
 	pool.nr_queued--;
-	stat_add(job->plugin->jobs_queued, -1);
+	stat_add(job->stats->queued, -1);
+}
+
+/* Under pool.lock: a job completed, append it to the done list. */
+static void done_push(struct job *job)
+{
+	job->done_next = NULL;
+	job->done_prev = pool.done_tail;
+	if (pool.done_tail)
+		pool.done_tail->done_next = job;
+	else
+		pool.done_head = job;
+	pool.done_tail = job;
+	job->on_done = true;
+	pool.nr_done++;
+}
+
+/* Under pool.lock: off the done list, if it is on it. */
+static void done_remove(struct job *job)
+{
+	if (!job->on_done)
+		return;
+	if (job->done_prev)
+		job->done_prev->done_next = job->done_next;
+	else
+		pool.done_head = job->done_next;
+	if (job->done_next)
+		job->done_next->done_prev = job->done_prev;
+	else
+		pool.done_tail = job->done_prev;
+	job->done_next = job->done_prev = NULL;
+	job->on_done = false;
+	pool.nr_done--;
+}
+
+/* Under pool.lock: DONE (or IDLE) -> IDLE, off the done list. */
+static void job_idle(struct job *job)
+{
+	done_remove(job);
+	job_set(job, JOB_IDLE);
 }
 
 /* Under pool.lock: create the eventfd if it does not exist yet. */
@@ -159,7 +186,7 @@ static int event_fd_locked(void)
 	return pool.event_fd;
 }
 
-int checker_event_fd(void)
+int executor_event_fd(void)
 {
 	int fd;
 
@@ -177,9 +204,9 @@ static bool write_off(struct worker *w)
 	w->written_off = true;
 	pool.nr_workers--;
 	pool.nr_stuck++;
-	stat_add(w->job->plugin->jobs_stuck, 1);
-	mp_notice("checker %s: check hung past its deadline; worker written off (%u hung)",
-		  w->job->plugin->name, pool.nr_stuck);
+	stat_add(w->job->stats->stuck, 1);
+	mp_notice("executor: a job of %s hung past its deadline; worker written off (%u hung)",
+		  w->job->name, pool.nr_stuck);
 	return true;
 }
 
@@ -209,8 +236,8 @@ static void worker_cond_init(pthread_cond_t *cond)
 static struct timespec ns_to_timespec(uint64_t ns)
 {
 	struct timespec ts = {
-		.tv_sec = ns / 1000000000ull,
-		.tv_nsec = ns % 1000000000ull,
+		.tv_sec = ns / MPATH_NSEC_PER_SEC,
+		.tv_nsec = ns % MPATH_NSEC_PER_SEC,
 	};
 
 	return ts;
@@ -224,7 +251,7 @@ static void spawn_worker(bool standby)
 	int err;
 
 	if (pool.nr_workers >= pool.max_workers)
-		write_off_expired(now_ns());
+		write_off_expired(mpath_now_ns());
 	if (pool.nr_workers >= pool.max_workers)
 		return;
 	w = calloc(1, sizeof(*w));
@@ -301,7 +328,7 @@ static bool standby_wait(struct worker *w)
 		uint64_t due = pool.head->queued_at + GROW_AFTER_NS;
 		struct timespec until;
 
-		if (now_ns() >= due)
+		if (mpath_now_ns() >= due)
 			break;
 		until = ns_to_timespec(due);
 		pthread_cond_timedwait(&w->wake, &pool.lock, &until);
@@ -324,23 +351,13 @@ static void worker_unlink(struct worker *w)
 	}
 }
 
-/* The last of a job whose checker was put while it ran. No lock held. */
-static void job_free_orphan(struct checker_class *job)
-{
-	struct checker_plugin *p = job->plugin;
-
-	if (p->free)
-		p->free(&job->shadow);
-	plugin_unref(p);	/* may unload: this is library code */
-	free(job);
-}
-
 /*
- * Under pool.lock: tell the daemon a job completed. Writes are coalesced:
- * after one write, completions stay silent until the daemon looks at a job
- * again (checker_get_state() or a new check re-arm it), so a round of ten
- * thousand completions costs a handful of wake-ups, and none is lost: a job
- * that completes after the daemon last looked finds the notification armed.
+ * Under pool.lock: tell the owners a job completed. Writes are coalesced:
+ * after one write, completions stay silent until an owner looks at a job
+ * again (a submit, settle, collect or take_done re-arms them), so a round
+ * of ten thousand completions costs a handful of wake-ups, and none is
+ * lost: a job that completes after the owner last looked finds the
+ * notification armed.
  */
 static void notify_completion(void)
 {
@@ -355,35 +372,33 @@ static void notify_completion(void)
 }
 
 /* Run one job. Called with the lock held, which is dropped meanwhile. */
-static void run_job(struct worker *w, struct checker_class *job)
+static void run_job(struct worker *w, struct job *job)
 {
-	struct checker_plugin *p = job->plugin;
 	int state;
 
 	pthread_mutex_unlock(&pool.lock);
-	state = plugin_result(&job->shadow, p->check(&job->shadow));
-	if (job->shadow.fd >= 0)
-		close(job->shadow.fd);
-	job->shadow.fd = -1;
-	stat_add(p->checks_completed, 1);
+	state = job->run(job);
+	stat_add(job->stats->completed, 1);
 
 	pthread_mutex_lock(&pool.lock);
 	w->job = NULL;
 	job->worker = NULL;
 	job->result = state;
-	stat_add(p->jobs_running, -1);
+	stat_add(job->stats->running, -1);
 	if (w->written_off) {
 		w->written_off = false;
 		pool.nr_stuck--;
 		pool.nr_workers++;
-		stat_add(p->jobs_stuck, -1);
+		stat_add(job->stats->stuck, -1);
 	}
 	if (job->orphaned) {
+		/* The owner gave it up: its record is ours to hand back. */
 		pthread_mutex_unlock(&pool.lock);
-		job_free_orphan(job);
+		job->released(job);
 		pthread_mutex_lock(&pool.lock);
 	} else {
 		job_set(job, JOB_DONE);
+		done_push(job);
 		notify_completion();
 	}
 }
@@ -400,7 +415,7 @@ static bool worker_idle(struct worker *w)
 	w->next_idle = pool.idle;
 	pool.idle = w;
 	pool.nr_idle++;
-	until = ns_to_timespec(now_ns() + IDLE_EXIT_S * 1000000000ull);
+	until = ns_to_timespec(mpath_now_ns() + IDLE_EXIT_S * MPATH_NSEC_PER_SEC);
 	while (!w->claimed && !w->dismissed) {
 		if (pthread_cond_timedwait(&w->wake, &pool.lock, &until) ==
 		    ETIMEDOUT)
@@ -431,7 +446,7 @@ static void *worker_main(void *arg)
 	mp_rcu_register();
 	pthread_mutex_lock(&pool.lock);
 	for (;;) {
-		struct checker_class *job;
+		struct job *job;
 		uint64_t now;
 
 		/*
@@ -452,9 +467,9 @@ static void *worker_main(void *arg)
 		job_set(job, JOB_RUNNING);
 		job->worker = w;
 		w->job = job;
-		stat_add(job->plugin->jobs_running, 1);
+		stat_add(job->stats->running, 1);
 		/* This job waited long: the queue is backing up, add a hand. */
-		now = now_ns();
+		now = mpath_now_ns();
 		if (pool.head && now - job->queued_at >= GROW_AFTER_NS)
 			wake_one();
 		run_job(w, job);
@@ -470,91 +485,60 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* The timeout message of a job still outstanding at its deadline. */
-static short overdue_msgid(const struct checker_class *job)
-{
-	if (job_get(job) == JOB_QUEUED)
-		return CHECKER_MSGID_NO_WORKER;
-	return job->timed_out ? CHECKER_MSGID_STILL_HUNG :
-				CHECKER_MSGID_TIMED_OUT;
-}
-
 /*
- * Under pool.lock: the job of c is outstanding (QUEUED or RUNNING). Report
- * PATH_PENDING, or PATH_TIMEOUT once the deadline has passed.
+ * Under pool.lock: job is outstanding (QUEUED or RUNNING). How does it
+ * stand against its deadline? Past it, the job counts as timed out (once),
+ * and its worker is written off, letting a replacement take queued jobs.
  */
-static void report_outstanding(struct checker *c, struct checker_class *job)
+static enum job_progress progress_of(struct job *job)
 {
-	uint64_t now = now_ns();
+	enum job_progress pr;
 
-	if (now < job->deadline) {
-		c->path_state = PATH_PENDING;
-		return;
-	}
-	c->msgid = overdue_msgid(job);
-	c->path_state = PATH_TIMEOUT;
-	if (!job->timed_out) {
-		job->timed_out = true;
-		stat_add(job->plugin->checks_timed_out, 1);
+	if (mpath_now_ns() < job->deadline)
+		return JOB_ON_TIME;
+	if (job_state(job) == JOB_QUEUED)
+		pr = JOB_LATE_QUEUED;
+	else
+		pr = job->late ? JOB_STILL_LATE : JOB_LATE;
+	if (!job->late) {
+		job->late = true;
+		stat_add(job->stats->timed_out, 1);
 	}
 	if (job->worker && write_off(job->worker) && pool.head)
 		wake_one();
+	return pr;
 }
 
-/*
- * executor_settle - before a new check of c: if its job is still queued or
- * running, report PATH_PENDING or PATH_TIMEOUT and return true (no new
- * check may start, whether the checker is sync or async now); a finished
- * job's uncollected result is stale and is dropped. Daemon's thread only.
- */
-bool executor_settle(struct checker *c)
+bool executor_settle(struct job *job, enum job_progress *progress)
 {
-	struct checker_class *job = c->cls;
 	int state;
 
 	pthread_mutex_lock(&pool.lock);
-	state = job_get(job);
+	state = job_state(job);
 	if (state == JOB_QUEUED || state == JOB_RUNNING) {
 		pool.notify_armed = true;
-		report_outstanding(c, job);
-		if (c->path_state == PATH_TIMEOUT && state == JOB_RUNNING)
-			c->msgid = CHECKER_MSGID_STILL_HUNG;
+		*progress = progress_of(job);
 		pthread_mutex_unlock(&pool.lock);
 		return true;
 	}
-	job_set(job, JOB_IDLE);
+	job_idle(job);
 	pthread_mutex_unlock(&pool.lock);
 	return false;
 }
 
 /*
- * executor_submit - queue a check of c. Called by checker_check() once
- * executor_settle() found no job outstanding: the job is IDLE, and only
- * this thread moves it out of IDLE, so no lock is needed until it is queued.
+ * The job is IDLE, and only its owner moves it out of IDLE, so no lock is
+ * needed until it is queued.
  */
-void executor_submit(struct checker *c)
+void executor_submit(struct job *job, unsigned int timeout_s)
 {
-	struct checker_class *job = c->cls;
-	unsigned int timeout = c->timeout ? c->timeout : DEFAULT_TIMEOUT_S;
-	uint64_t now;
-	int fd;
+	uint64_t now = mpath_now_ns();
 
-	fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0) {
-		mp_debug("checker %s: cannot dup fd %d: %s", job->plugin->name,
-			 c->fd, strerror(errno));
-		c->msgid = CHECKER_MSGID_NO_FD;
-		c->path_state = PATH_WILD;
-		return;
-	}
-	now = now_ns();
-	job->shadow = *c;
-	job->shadow.fd = fd;
 	job->queued_at = now;
-	job->deadline = now + (uint64_t)timeout * 1000000000ull;
-	job->timed_out = false;
+	job->deadline = now + (uint64_t)timeout_s * MPATH_NSEC_PER_SEC;
+	job->late = false;
 	job->orphaned = false;
-	stat_add(job->plugin->checks_started, 1);
+	stat_add(job->stats->started, 1);
 
 	pthread_mutex_lock(&pool.lock);
 	job_set(job, JOB_QUEUED);
@@ -567,75 +551,79 @@ void executor_submit(struct checker *c)
 	else
 		arm_standby();	/* those awake may be hung: stand by */
 	pthread_mutex_unlock(&pool.lock);
-	c->path_state = PATH_PENDING;
 }
 
-int executor_get_state(struct checker *c)
+int executor_collect(struct job *job, enum job_progress *progress)
 {
-	struct checker_class *job = c->cls;
+	int state;
 
 	pthread_mutex_lock(&pool.lock);
 	pool.notify_armed = true;
-	switch (job_get(job)) {
+	state = job_state(job);
+	switch (state) {
 	case JOB_DONE:
-		job_set(job, JOB_IDLE);
-		c->path_state = job->result;
-		c->msgid = job->shadow.msgid;
-		c->context = job->shadow.context;
+		job_idle(job);
 		break;
 	case JOB_QUEUED:
 	case JOB_RUNNING:
-		report_outstanding(c, job);
+		*progress = progress_of(job);
 		break;
 	default:
 		break;
 	}
 	pthread_mutex_unlock(&pool.lock);
-	return c->path_state;
+	return state;
 }
 
-bool executor_need_wait(struct checker *c)
+bool executor_need_wait(struct job *job)
 {
-	struct checker_class *job = c->cls;
 	bool wait;
+	int state;
 
 	pthread_mutex_lock(&pool.lock);
-	wait = (job_get(job) == JOB_QUEUED ||
-		job_get(job) == JOB_RUNNING) && now_ns() < job->deadline;
+	state = job_state(job);
+	wait = (state == JOB_QUEUED || state == JOB_RUNNING) &&
+	       mpath_now_ns() < job->deadline;
 	pthread_mutex_unlock(&pool.lock);
 	return wait;
 }
 
-/*
- * executor_release - the daemon is done with c's record. Returns true if the
- * record still belongs to the daemon (free it and the plugin context as
- * usual), false if a running job took it over and will free both.
- */
-bool executor_release(struct checker_class *job)
+int executor_release(struct job *job)
 {
-	int fd = -1;
-	bool mine = true;
+	int state;
 
 	pthread_mutex_lock(&pool.lock);
-	switch (job_get(job)) {
+	state = job_state(job);
+	switch (state) {
 	case JOB_QUEUED:
 		queue_remove(job);
-		fd = job->shadow.fd;
-		job->shadow.fd = -1;
-		job_set(job, JOB_IDLE);
+		job_idle(job);
 		break;
 	case JOB_RUNNING:
 		job->orphaned = true;
-		mine = false;
 		break;
 	default:
-		job_set(job, JOB_IDLE);
+		job_idle(job);
 		break;
 	}
 	pthread_mutex_unlock(&pool.lock);
-	if (fd >= 0)
-		close(fd);
-	return mine;
+	return state;
+}
+
+unsigned int executor_take_done(void **args, unsigned int max)
+{
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&pool.lock);
+	pool.notify_armed = true;
+	while (n < max && pool.done_head) {
+		struct job *job = pool.done_head;
+
+		done_remove(job);
+		args[n++] = job->arg;
+	}
+	pthread_mutex_unlock(&pool.lock);
+	return n;
 }
 
 /* Under pool.lock: every idle worker wakes up unclaimed and exits. */
@@ -651,7 +639,6 @@ static void dismiss_idle(void)
 		pthread_cond_signal(&pool.standby->wake);
 }
 
-/* Let idle workers exit (cleanup_checkers); busy ones finish first. */
 void executor_quiesce(void)
 {
 	pthread_mutex_lock(&pool.lock);
@@ -660,8 +647,7 @@ void executor_quiesce(void)
 	pthread_mutex_unlock(&pool.lock);
 }
 
-int checker_executor_set_limits(unsigned int max_workers,
-				unsigned int max_stuck)
+int executor_set_limits(unsigned int max_workers, unsigned int max_stuck)
 {
 	if (max_workers == 0 || max_workers > 4096 || max_stuck > 65536)
 		return -EINVAL;
@@ -674,13 +660,14 @@ int checker_executor_set_limits(unsigned int max_workers,
 	return 0;
 }
 
-void checker_executor_stats(struct checker_executor_stats *s)
+void executor_get_stats(struct executor_stats *s)
 {
 	pthread_mutex_lock(&pool.lock);
 	s->workers = pool.nr_workers;
 	s->idle = pool.nr_idle;
 	s->written_off = pool.nr_stuck;
 	s->queued = pool.nr_queued;
+	s->done = pool.nr_done;
 	s->max_workers = pool.max_workers;
 	s->max_stuck = pool.max_stuck;
 	pthread_mutex_unlock(&pool.lock);

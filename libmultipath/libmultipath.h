@@ -13,6 +13,13 @@
  *
  * Error convention: functions that can fail return 0 or -errno. A path state
  * is a result, not an error.
+ *
+ * Words: a "plugin" is one loaded checker (libcheck<name>.so, or the
+ * built-in "none"), shared by every path that selected it. Two names of
+ * upstream's contract still say "class", kept for source compatibility:
+ * in reset_checker_classes() the "classes" are the registered plugins;
+ * struct checker_class (checkers.h) is not a plugin but the opaque handle
+ * of one struct checker's private state in the library (c->cls).
  */
 #ifndef MPATH_LIBMULTIPATH_H
 #define MPATH_LIBMULTIPATH_H
@@ -25,13 +32,13 @@
 extern "C" {
 #endif
 
-/* --- the contract (DESIGN section 4) ------------------------------------ */
+/* --- the contract: upstream's names and semantics ----------------------- */
 
 /*
  * init_checkers - (re)start the registry, loading plugins from plugin_dir.
  *
  * plugin_dir NULL means the compiled-in default. May be called again after
- * cleanup_checkers() (a reconfigure), also while classes from before are still
+ * cleanup_checkers() (a reconfigure), also while plugins from before are still
  * pinned by running threads. Forgets earlier load failures, so a plugin
  * installed since is tried again. Returns 0 or -errno (-ENAMETOOLONG for an
  * over-long directory, -ENOMEM).
@@ -39,15 +46,16 @@ extern "C" {
 int init_checkers(const char *plugin_dir);
 
 /*
- * cleanup_checkers - drop the registry's references to every class.
+ * cleanup_checkers - drop the registry's references to every plugin.
  *
- * A class still used by a struct checker or a running thread stays loaded
- * until its last user drops it; then it is unloaded by library code. Calls
- * libcheck_reset() of each class whose registry reference it drops. May sleep.
+ * A plugin still used by a struct checker, a running thread or a running
+ * executor job stays loaded until its last user drops it; then it is
+ * unloaded by library code. Calls libcheck_reset() of each plugin whose
+ * last reference goes. May sleep.
  */
 void cleanup_checkers(void);
 
-/* checker_clear - zero a struct checker that holds no class; fd = -1. */
+/* checker_clear - zero a struct checker that holds no plugin; fd = -1. */
 void checker_clear(struct checker *c);
 
 /*
@@ -55,8 +63,8 @@ void checker_clear(struct checker *c);
  *
  * On failure (invalid name, missing or refused plugin) c->cls is NULL and the
  * reason is logged once per name until the next init_checkers(). A checker
- * that already had a class selected drops it first (as checker_put() would,
- * but c->fd and c->timeout are kept). Lookups of loaded classes take no
+ * that already had a plugin selected drops it first (as checker_put() would,
+ * but c->fd and c->timeout are kept). Lookups of loaded plugins take no
  * sleeping lock; loading may sleep.
  */
 void checker_get(struct checker *c, const char *name);
@@ -64,7 +72,7 @@ void checker_get(struct checker *c, const char *name);
 /*
  * checker_init - set up the plugin's per-path context (libcheck_init) and,
  * when *mpctxt is NULL, the map-wide one (libcheck_mp_init). mpctxt may be
- * NULL. Returns 0 or -errno: -EINVAL without a class, -EIO if libcheck_init
+ * NULL. Returns 0 or -errno: -EINVAL without a plugin, -EIO if libcheck_init
  * failed. A failing libcheck_mp_init is not fatal: c->mpcontext becomes NULL.
  */
 int checker_init(struct checker *c, void **mpctxt);
@@ -87,19 +95,19 @@ int checker_get_state(struct checker *c);
 bool checker_need_wait(struct checker *c);
 
 void checker_set_fd(struct checker *c, int fd);
-void checker_set_sync(struct checker *c);	/* per checker, not per class */
+void checker_set_sync(struct checker *c);	/* per checker, not per plugin */
 void checker_set_async(struct checker *c);
 void checker_enable(struct checker *c);
 void checker_disable(struct checker *c);
 int checker_selected(const struct checker *c);
 
-/* checker_name - the selected class's name, or "" when none is selected. */
+/* checker_name - the selected plugin's name, or "" when none is selected. */
 const char *checker_name(const struct checker *c);
 
 /*
  * checker_message - the text of c->msgid: a generic text for ids below
  * CHECKER_FIRST_MSGID, the plugin's libcheck_msgtable[] entry above, "" for
- * an id outside both. Valid while c keeps its class.
+ * an id outside both. Valid while c keeps its plugin.
  */
 const char *checker_message(const struct checker *c);
 
@@ -108,7 +116,7 @@ const char *checker_state_name(int state);
 
 void checker_clear_message(struct checker *c);
 
-/* reset_checker_classes - call libcheck_reset() of every registered class. */
+/* reset_checker_classes - call libcheck_reset() of every registered plugin. */
 void reset_checker_classes(void);
 
 /* --- additions ------------------------------------------------------------ */
@@ -117,7 +125,13 @@ void reset_checker_classes(void);
  * checker_set_permission_check - refuse (true, the default) or accept (false)
  * plugin files and plugin directories that are not owned by root or by this
  * process's user, or that group or others may write. Loading a plugin runs
- * its code with the daemon's privileges: turn this off only in tests.
+ * its code with the daemon's privileges, so anyone who may write the file or
+ * its directory may run code as the daemon. For operators whose plugins are
+ * installed where that check cannot pass but the writers are trusted (e.g.
+ * a package manager that installs under a group-writable directory):
+ * multipathd turns it off with "plugin_permission_check no" in the defaults
+ * section of multipath.conf. Applies to loads that start after the call;
+ * call it before init_checkers(). Any thread.
  */
 void checker_set_permission_check(bool enforce);
 
@@ -134,10 +148,10 @@ int mpath_log_get_level(void);
 const char *mpath_log_level_name(int level);	/* "error", ...; "invalid" */
 
 /*
- * One class as checker_class_stats() reports it. A class stays listed until
- * it is unloaded, also after cleanup_checkers() while users pin it.
+ * One plugin as checker_plugin_stats() reports it. A plugin stays listed
+ * until it is unloaded, also after cleanup_checkers() while users pin it.
  */
-struct checker_class_stats {
+struct checker_plugin_stats {
 	char name[16];
 	char path[256];			/* the plugin file; "" when built in */
 	long refcount;			/* registry + checkers + threads + jobs */
@@ -152,13 +166,13 @@ struct checker_class_stats {
 };
 
 /*
- * checker_class_stats - snapshot of every loaded class.
+ * checker_plugin_stats - snapshot of every loaded plugin.
  *
  * On success stores a malloc()ed array (free() it) in *ret and returns the
  * number of entries; returns -ENOMEM on failure. May sleep (takes the
  * registry's writer mutex); never call it from a plugin callback.
  */
-int checker_class_stats(struct checker_class_stats **ret);
+int checker_plugin_stats(struct checker_plugin_stats **ret);
 
 /* --- the executor (asynchronous checks) --------------------------------- */
 
@@ -189,10 +203,30 @@ enum {
 
 /*
  * checker_event_fd - an eventfd that becomes readable when executor jobs
- * complete: poll it, read() it to reset it, then call checker_get_state().
- * Owned by the library; do not close it. Returns the fd or -errno.
+ * complete: poll it, read() it to reset it, then call checker_completed()
+ * (or checker_get_state() of each checker). Writes are coalesced: after one,
+ * completions stay silent until the daemon looks again (checker_check(),
+ * checker_get_state() or checker_completed()), and none is lost. Owned by
+ * the library; do not close it. Returns the fd or -errno.
  */
 int checker_event_fd(void);
+
+/*
+ * checker_completed - store in done[] up to max checkers whose executor job
+ * completed since the last call, oldest first, and return how many. Each
+ * is the address of the struct checker that started the check (the one
+ * passed to checker_check()); collect its result with checker_get_state().
+ * Each completion is returned once. A checker that was put (or given
+ * another plugin) after its job completed, or whose result was already
+ * collected by checker_get_state() or dropped by a new checker_check(), is
+ * not returned. Checks that are not run on the executor (synchronous
+ * checkers, plugins with libcheck_pending or libcheck_thread) never appear.
+ * Call it from the daemon's thread that owns the checkers, not concurrently
+ * with checker_put() of those checkers elsewhere; any number of checkers
+ * may be waiting, so call it again while it returns max. Never blocks for
+ * long (takes the executor's lock).
+ */
+unsigned int checker_completed(struct checker **done, unsigned int max);
 
 /*
  * checker_executor_set_limits - at most max_workers workers (default 64)

@@ -22,7 +22,7 @@
  *     what keeps no descriptor open per plugin (the loader knows an object
  *     by every name it was opened with; a /proc/self/fd/N name could only
  *     be kept unique by keeping N open for as long as the object is loaded,
- *     and a class pinned across reconfigurations handed those descriptors
+ *     and a plugin pinned across reconfigurations handed those descriptors
  *     on for ever). An older file of the same path still loaded (a package
  *     upgrade) would be handed out again for that name: the path is then
  *     spelt another way (load_name()).
@@ -46,6 +46,8 @@
  * block (a hung file server) and dlopen() and dlclose() may sleep and run
  * the plugin's constructors and destructors. The one lock here, dl_lock,
  * is below.
+ *
+ * Offers loader.h. Calls: log.h only. Called by registry.c only.
  */
 #include <dlfcn.h>
 #include <elf.h>
@@ -61,7 +63,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "loader.h"
 
 /*
  * dl_lock orders our reads of a loaded object's link map (the dynamic
@@ -563,7 +565,7 @@ static const char *loaded_is_verified(void *handle, int fd)
  * The dynamic loader hands out an object already loaded under the name it
  * is given without looking at the file. After a package upgrade replaced a
  * plugin file, the object of the old file is still loaded under the
- * plugin's path while a class from before the reconfiguration is in use
+ * plugin's path while a plugin from before the reconfiguration is in use
  * (paths not re-selected yet, a hung check), and dlopen(path) would return
  * it, the wrong code. So the name is probed with RTLD_NOLOAD (which loads
  * nothing): if no object is loaded under it, or the one that is is this
@@ -572,7 +574,7 @@ static const char *loaded_is_verified(void *handle, int fd)
  * dynamic loader compares as strings, so that each older file keeps its
  * name and this one is loaded beside it. $ORIGIN is the same directory
  * whatever the spelling. A file loaded again and again (reconfigurations
- * while a class is pinned) keeps one name: nothing grows.
+ * while a plugin is pinned) keeps one name: nothing grows.
  */
 static int load_name(const char *dir, const char *file, int fd, char **ret)
 {

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * log.c - the library's log: named levels, a threshold, and a handler the
- * daemon installs (stderr when none is installed).
+ * daemon installs (stderr when none is installed). Offers log.h and the
+ * mpath_log* calls of checkers.h and libmultipath.h; calls nothing of the
+ * library, and every other file calls it.
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "libmultipath.h"
+#include "log.h"
 
 /*
  * The handler and its data are one unit, so they are read and written

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * rcu.c - thread registration with liburcu for threads we do not own, and
- * the ThreadSanitizer annotation that stands for a grace period.
+ * the ThreadSanitizer annotation that stands for a grace period. Offers
+ * rcu.h; calls nothing of the library. Called by registry.c (readers and
+ * grace periods), thread.c and executor.c (registering their threads).
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * registry.c - one class per checker name: lookup, load-on-demand,
+ * registry.c - one plugin per checker name: lookup, load-on-demand,
  * references and unloading.
  *
  * Lookups are RCU readers and take no sleeping lock. Writers (publishing a
- * loaded class, cleanup, statistics) serialise on registry_lock, which is
+ * loaded plugin, cleanup, statistics) serialise on registry_lock, which is
  * never held while a plugin file is opened, loaded or unloaded: those may
  * block, and must hold up nobody but the threads waiting for that very
- * class. dlopen()/dlclose() never run inside a read-side section either.
+ * plugin. dlopen()/dlclose() never run inside a read-side section either.
+ *
+ * Calls: loader.h (validating, loading and unloading plugin files),
+ * executor.h (executor_quiesce() at cleanup), rcu.h, log.h. Called by
+ * checker.c and thread.c (plugins and references, registry.h), async.c
+ * (the last reference of a checker put while its job ran), and the daemon
+ * (libmultipath.h).
  */
 #include <assert.h>
 #include <errno.h>
@@ -18,8 +24,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "loader.h"
 #include "rcu.h"
+#include "registry.h"
 
 /*
  * registry_lock protects: the registry list's structure (registry_head and
@@ -29,7 +36,7 @@
  * open() may block for as long as a file server or a FIFO likes, and
  * nothing else (lookups that fall back to the lock, loads of other names,
  * statistics, reconfiguration, unloading) may wait for that. It is held
- * while a class's libcheck_reset() runs (on release, and in
+ * while a plugin's libcheck_reset() runs (on release, and in
  * reset_checker_classes()), which serialises resets with each other and
  * with publication; plugin constructors, destructors and resets must
  * therefore not call into the registry. Never taken inside an RCU
@@ -43,7 +50,7 @@ static char plugin_dir[PATH_MAX] = DEFAULT_PLUGIN_DIR;
 /*
  * Bumped by init_checkers() and cleanup_checkers(): a load that started
  * under an older generation may have read another plugin directory, and
- * its class is not published (plugin_get_by_name()).
+ * its plugin is not published (plugin_get_by_name()).
  */
 static unsigned long registry_generation;
 
@@ -138,7 +145,7 @@ static void plugin_release(struct checker_plugin *p)
 		}
 	}
 	/*
-	 * After a reconfigure, a class pinned from before and its successor
+	 * After a reconfigure, a plugin pinned from before and its successor
 	 * loaded from the same file share one DSO (dlopen() hands out the same
 	 * object): its global state is the successor's, so leave it alone.
 	 * A successor published after this check finds the state reset once
@@ -262,7 +269,7 @@ static bool load_in_progress(const char *name)
  * Called with registry_lock held, returns with it held, drops it meanwhile:
  * load name from the current plugin directory and publish it, with a
  * reference for the caller in *ret. Returns 0; -EAGAIN when the registry
- * was reconfigured during the load (the class, loaded from what may no
+ * was reconfigured during the load (the plugin, loaded from what may no
  * longer be the plugin directory, has been unloaded again, and the caller
  * starts over); or another -errno when the load failed (logged and
  * remembered). No other thread loads or publishes name meanwhile: they
@@ -319,8 +326,8 @@ static int load_and_publish(const char *name, struct checker_plugin **ret)
 }
 
 /*
- * plugin_get_by_name - the class for name, with a reference for the caller,
- * loading it if needed; NULL (logged once) on failure. A registered class
+ * plugin_get_by_name - the plugin for name, with a reference for the caller,
+ * loading it if needed; NULL (logged once) on failure. A registered plugin
  * is found without a sleeping lock. Loading takes registry_lock only to
  * look and to publish: a load that blocks holds up only the threads that
  * want the same name. May sleep; never call it inside a read-side section.
@@ -422,7 +429,7 @@ void cleanup_checkers(void)
 		next = p->next;
 		plugin_unref(p);
 	}
-	/* Idle workers go; a hung one keeps its class loaded until it returns. */
+	/* Idle workers go; a hung one keeps its plugin loaded until it returns. */
 	executor_quiesce();
 }
 
@@ -438,7 +445,7 @@ void reset_checker_classes(void)
 	pthread_mutex_unlock(&registry_lock);
 }
 
-static void fill_stats(struct checker_class_stats *s,
+static void fill_stats(struct checker_plugin_stats *s,
 		       const struct checker_plugin *p)
 {
 	memset(s, 0, sizeof(*s));
@@ -449,18 +456,18 @@ static void fill_stats(struct checker_class_stats *s,
 	s->registered = __atomic_load_n(&p->registered, __ATOMIC_RELAXED);
 #define LOAD(field) __atomic_load_n(&p->field, __ATOMIC_RELAXED)
 	s->threads_running = LOAD(threads_running);
-	s->checks_started = LOAD(checks_started);
-	s->checks_completed = LOAD(checks_completed);
-	s->checks_timed_out = LOAD(checks_timed_out);
-	s->jobs_queued = LOAD(jobs_queued);
-	s->jobs_running = LOAD(jobs_running);
-	s->jobs_stuck = LOAD(jobs_stuck);
+	s->checks_started = LOAD(jobs.started);
+	s->checks_completed = LOAD(jobs.completed);
+	s->checks_timed_out = LOAD(jobs.timed_out);
+	s->jobs_queued = LOAD(jobs.queued);
+	s->jobs_running = LOAD(jobs.running);
+	s->jobs_stuck = LOAD(jobs.stuck);
 #undef LOAD
 }
 
-int checker_class_stats(struct checker_class_stats **ret)
+int checker_plugin_stats(struct checker_plugin_stats **ret)
 {
-	struct checker_class_stats *s;
+	struct checker_plugin_stats *s;
 	struct checker_plugin *p;
 	int n = 1;
 

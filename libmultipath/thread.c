@@ -2,9 +2,13 @@
 /*
  * thread.c - threads that run plugin code: start_checker_thread().
  *
- * The hazard (DESIGN.md section 2): a thread executing plugin code must keep
- * the plugin mapped, and whatever drops the thread's reference (and so may
- * dlclose() the plugin) must not be plugin code. Hence:
+ * Offers start_checker_thread() of checkers.h. Calls: registry.h (plugin
+ * references), rcu.h, log.h. Called by plugins, from libcheck_check().
+ *
+ * The hazard (docs/design.md, "The hazard"): a thread executing plugin
+ * code must keep the plugin mapped, and whatever drops the thread's
+ * reference (and so may dlclose() the plugin) must not be plugin code.
+ * Hence:
  *  - the reference is taken here, by the creator, before pthread_create(),
  *    and dropped again if the thread cannot be created;
  *  - the entry function and the cleanup that drops the reference are here,
@@ -18,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "rcu.h"
+#include "registry.h"
 
 /* Owned by the new thread once pthread_create() succeeded. */
 struct thread_start {
@@ -69,7 +73,7 @@ int start_checker_thread(pthread_t *thread, const pthread_attr_t *attr,
 
 	if (!thread || !ctx || !ctx->cls)
 		return EINVAL;
-	p = ctx->cls->plugin;
+	p = checker_priv(ctx->cls)->plugin;
 	if (!p->thread) {
 		mp_err("checker %s: start_checker_thread without libcheck_thread",
 		       p->name);

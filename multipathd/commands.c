@@ -717,11 +717,11 @@ static void show_maps_json(struct daemon *d, struct sbuf *sb)
 static void show_checkers(struct daemon *d, struct sbuf *sb)
 {
 	struct checker_executor_stats es;
-	struct checker_class_stats *st;
-	int i, n = checker_class_stats(&st);
+	struct checker_plugin_stats *st;
+	int i, n = checker_plugin_stats(&st);
 
 	sb_printf(sb, "%-14s %-10s %5s %7s %9s %9s %8s %7s %7s %5s\n",
-		  "class", "registered", "refs", "threads", "started",
+		  "plugin", "registered", "refs", "threads", "started",
 		  "completed", "timedout", "queued", "running", "stuck");
 	for (i = 0; i < n; i++)
 		sb_printf(sb, "%-14s %-10s %5ld %7lu %9lu %9lu %8lu %7lu %7lu %5lu\n",

@@ -47,6 +47,7 @@ struct mp_alias {
 struct mp_config {
 	unsigned int verbosity;
 	char *plugin_dir;		/* NULL: the library's default */
+	bool plugin_permission_check;	/* default true */
 	char *socket_name;
 	struct settings defaults;	/* polling_interval always set */
 	struct settings overrides;

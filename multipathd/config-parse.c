@@ -30,6 +30,9 @@
  *	verbosity N		D	0 to 6 (2)
  *	plugin_dir PATH		D	also upstream's "multipath_dir": where
  *					libcheck<name>.so live (the library's)
+ *	plugin_permission_check yes|no
+ *				D	no: load plugins whose file or directory
+ *					others may write (yes)
  *	socket_name NAME	D	the CLI socket, "@name" for an abstract
  *					one or an absolute path
  *					("@/org/kernel/linux/storage/multipathd");
@@ -134,7 +137,7 @@ enum kw {
 	KW_POLLING, KW_MAX_POLLING, KW_CHECKER, KW_CHECKER_TIMEOUT,
 	KW_VERBOSITY, KW_DEVNODE, KW_VENDOR, KW_PRODUCT, KW_PLUGIN_DIR,
 	KW_SOCKET, KW_MULTIPATHS, KW_MULTIPATH, KW_WWID, KW_PROPERTY,
-	KW_PROTOCOL, KW_ALIAS, KW_PRODUCT_BL, KW_REVISION,
+	KW_PROTOCOL, KW_ALIAS, KW_PRODUCT_BL, KW_REVISION, KW_PLUGIN_PERMS,
 };
 
 #define IN(c)		(1u << (c))
@@ -170,6 +173,7 @@ static const struct keyword {
 	{ "plugin_dir", KW_PLUGIN_DIR, false, IN(CTX_DEFAULTS) },
 	/* Upstream's name for the directory of the checker plugins. */
 	{ "multipath_dir", KW_PLUGIN_DIR, false, IN(CTX_DEFAULTS) },
+	{ "plugin_permission_check", KW_PLUGIN_PERMS, false, IN(CTX_DEFAULTS) },
 	{ "socket_name", KW_SOCKET, false, IN(CTX_DEFAULTS) },
 	{ "wwid", KW_WWID, false, IN_LISTS | IN(CTX_MULTIPATH) },
 	{ "property", KW_PROPERTY, false, IN_LISTS },
@@ -619,6 +623,22 @@ static void map_value(struct parser *p, const struct keyword *k,
 	memcpy(field, v->text, len + 1);
 }
 
+/*
+ * A yes/no value, as upstream spells it; anything else costs a warning
+ * naming the value and leaves *out as it was.
+ */
+static void yes_no(struct parser *p, const struct keyword *k,
+		   const struct token *v, bool *out)
+{
+	if (strcmp(v->text, "yes") == 0)
+		*out = true;
+	else if (strcmp(v->text, "no") == 0)
+		*out = false;
+	else
+		parse_warn(p, v->line, "%s: invalid value \"%.64s\" (yes or no), ignored",
+			   k->name, v->text);
+}
+
 /* Apply "k v" in the current section; 0 (also after a warning) or -ENOMEM. */
 static int apply(struct parser *p, const struct keyword *k,
 		 const struct token *v)
@@ -678,6 +698,9 @@ static int apply(struct parser *p, const struct keyword *k,
 			return 0;
 		}
 		return set_string(&conf->plugin_dir, v->text);
+	case KW_PLUGIN_PERMS:
+		yes_no(p, k, v, &conf->plugin_permission_check);
+		return 0;
 	case KW_SOCKET:
 		if ((v->text[0] != '@' && v->text[0] != '/') || len < 2 ||
 		    len > SOCKET_NAME_MAX) {

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checkers.h"
 #include "config-internal.h"
+#include "libmultipath.h"
 
 #define CONF_FILE_MAX		(1 << 20)	/* bytes; a real file is < 10 KiB */
 
@@ -29,6 +29,7 @@ struct mp_config *config_new(void)
 	if (!conf)
 		return NULL;
 	conf->verbosity = DEFAULT_VERBOSITY;
+	conf->plugin_permission_check = true;
 	conf->defaults.polling_interval = DEFAULT_POLLING_INTERVAL;
 	blacklist_init(&conf->blacklist);
 	blacklist_init(&conf->exceptions);
@@ -233,6 +234,19 @@ const char *config_socket_name(const struct mp_config *conf)
 	return conf->socket_name;
 }
 
+bool config_plugin_permission_check(const struct mp_config *conf)
+{
+	return conf->plugin_permission_check;
+}
+
+int config_init_checkers(const struct mp_config *conf)
+{
+	checker_set_permission_check(conf->plugin_permission_check);
+	if (!conf->plugin_permission_check)
+		mpath_log(MPATH_LOG_WARNING, "plugin_permission_check is off: checker plugins that others may write are loaded and run as multipathd");
+	return init_checkers(conf->plugin_dir);
+}
+
 bool config_blacklisted_path(const struct mp_config *conf,
 			     const struct bl_path *path)
 {
@@ -362,6 +376,8 @@ char *config_dump(const struct mp_config *conf)
 		fprintf(f, "\tplugin_dir \"%s\"\n", conf->plugin_dir);
 	else
 		fprintf(f, "\t# plugin_dir not set: the library's plugin directory\n");
+	fprintf(f, "\tplugin_permission_check %s\n",
+		conf->plugin_permission_check ? "yes" : "no");
 	fprintf(f, "\tsocket_name \"%s\"\n}\n", conf->socket_name);
 
 	fprintf(f, "blacklist {\n");

@@ -49,6 +49,16 @@ void config_free(struct mp_config *conf);
 unsigned int config_verbosity(const struct mp_config *conf);	/* 0..6, default 2 */
 const char *config_plugin_dir(const struct mp_config *conf);	/* NULL: library default */
 const char *config_socket_name(const struct mp_config *conf);	/* "@..." abstract */
+/* plugin_permission_check: default true; see checker_set_permission_check(). */
+bool config_plugin_permission_check(const struct mp_config *conf);
+
+/*
+ * config_init_checkers - (re)start the checker registry as conf says:
+ * applies plugin_permission_check (warning once when it is off), then
+ * init_checkers(plugin_dir). The daemon's thread, at start and at each
+ * reconfigure, after cleanup_checkers(). Returns what init_checkers() does.
+ */
+int config_init_checkers(const struct mp_config *conf);
 
 /*
  * What the blacklist may look at in a path. Any field may be NULL: what is

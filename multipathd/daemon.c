@@ -135,7 +135,7 @@ int daemon_reconfigure(struct daemon *d)
 	 * hangs stays loaded until that check returns.
 	 */
 	cleanup_checkers();
-	init_checkers(config_plugin_dir(conf));
+	config_init_checkers(conf);
 	maps_refresh_all(d);
 	for (i = 0; i < d->nr_paths;) {
 		struct path *pp = d->paths[i];
@@ -231,7 +231,7 @@ static int daemon_setup(struct daemon *d)
 	d->dm = dm_available();
 	if (!d->dm)
 		mpath_log(MPATH_LOG_NOTICE, "device-mapper not available: monitoring only, no path will be failed or reinstated");
-	init_checkers(config_plugin_dir(d->conf));
+	config_init_checkers(d->conf);
 	maps_refresh_all(d);
 	if (d->udev)
 		disc_enumerate(d->udev, add_cb, d);

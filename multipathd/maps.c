@@ -110,8 +110,8 @@ void **map_ctx_slot(struct daemon *d, struct path *pp)
 	return &mc->mpctx;
 }
 
-/* Does a job or thread of class name still run (and may read a slot)? */
-static bool class_busy(const struct checker_class_stats *st, int n,
+/* Does a job or thread of plugin name still run (and may read a slot)? */
+static bool plugin_busy(const struct checker_plugin_stats *st, int n,
 		       const char *name)
 {
 	int i;
@@ -127,17 +127,17 @@ static bool class_busy(const struct checker_class_stats *st, int n,
 
 void maps_sweep_retired(struct daemon *d)
 {
-	struct checker_class_stats *st = NULL;
+	struct checker_plugin_stats *st = NULL;
 	struct map_ctx **link = &d->ctx_retired;
 	int n;
 
 	if (!d->ctx_retired)
 		return;
-	n = checker_class_stats(&st);
+	n = checker_plugin_stats(&st);
 	while (*link) {
 		struct map_ctx *mc = *link;
 
-		if (class_busy(st, n, mc->checker)) {
+		if (plugin_busy(st, n, mc->checker)) {
 			link = &mc->next;
 			continue;
 		}

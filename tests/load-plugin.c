@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out_put;
 	}
-	/* The mode belongs to the selected class record, so set it after get. */
+	/* The mode belongs to the checker's private record (checker_priv), so set it after get. */
 	if (sync)
 		checker_set_sync(&c);
 	else

@@ -2,7 +2,7 @@
 /*
  * real-plugin-util.h - helpers for the tests that load the test suite's real
  * plugins (the .c files in tests/plugins) with the real dynamic loader: one
- * class's statistics, conditions to wait for, and the plugin directory
+ * plugin's statistics, conditions to wait for, and the plugin directory
  * set-up. Header-only, like test-util.h, so each test binary stays one file.
  * The Makefile does not list it as a dependency of the tests: after changing
  * it, touch the tests that include it.
@@ -21,15 +21,15 @@
 #include "test-util.h"
 
 /*
- * Copy the statistics of the first loaded class called name into *ret.
- * False when no class of that name is loaded (or on allocation failure,
+ * Copy the statistics of the first loaded plugin called name into *ret.
+ * False when no plugin of that name is loaded (or on allocation failure,
  * which the callers treat as a failed assertion anyway).
  */
-static inline bool real_class_stats(const char *name,
-				    struct checker_class_stats *ret)
+static inline bool real_plugin_stats(const char *name,
+				    struct checker_plugin_stats *ret)
 {
-	struct checker_class_stats *st;
-	int i, n = checker_class_stats(&st);
+	struct checker_plugin_stats *st;
+	int i, n = checker_plugin_stats(&st);
 	bool found = false;
 
 	for (i = 0; i < n && !found; i++) {
@@ -43,30 +43,30 @@ static inline bool real_class_stats(const char *name,
 	return found;
 }
 
-/* The number of start_checker_thread() threads of a class; -1: not loaded. */
+/* The number of start_checker_thread() threads of a plugin; -1: not loaded. */
 static inline long real_threads_running(const char *name)
 {
-	struct checker_class_stats st;
+	struct checker_plugin_stats st;
 
-	return real_class_stats(name, &st) ? (long)st.threads_running : -1;
+	return real_plugin_stats(name, &st) ? (long)st.threads_running : -1;
 }
 
-/* For test_wait_for(): no class called (const char *)arg is loaded. */
-static inline bool real_class_gone(void *arg)
+/* For test_wait_for(): no plugin called (const char *)arg is loaded. */
+static inline bool real_plugin_gone(void *arg)
 {
-	return test_class_count(arg) == 0;
+	return test_plugin_count(arg) == 0;
 }
 
 /*
- * For test_wait_for(): every thread of class (const char *)arg has dropped
+ * For test_wait_for(): every thread of plugin (const char *)arg has dropped
  * its reference, leaving only the registry's. threads_running goes to zero
  * just before the thread's reference is dropped, so both are waited for.
  */
-static inline bool real_class_idle(void *arg)
+static inline bool real_plugin_idle(void *arg)
 {
-	struct checker_class_stats st;
+	struct checker_plugin_stats st;
 
-	return real_class_stats(arg, &st) && st.threads_running == 0 &&
+	return real_plugin_stats(arg, &st) && st.threads_running == 0 &&
 	       st.refcount <= 1;
 }
 

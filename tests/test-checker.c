@@ -156,7 +156,7 @@ static void generic_messages_have_texts(void **state)
 	}
 	c.msgid = CHECKER_MSGID_UP;
 	assert_non_null(strstr(checker_message(&c), "up"));
-	/* A plugin id without a class to look it up in has no text. */
+	/* A plugin id without a plugin to look it up in has no text. */
 	c.msgid = CHECKER_FIRST_MSGID;
 	assert_string_equal(checker_message(&c), "");
 	checker_clear_message(&c);
@@ -372,7 +372,7 @@ static void reselecting_frees_the_old_context_and_keeps_the_fd(void **state)
 	assert_int_equal(c.fd, 7);
 	assert_int_equal(c.timeout, 30);
 	assert_null(c.context);
-	assert_int_equal(test_class_refcount("plain"), 1);
+	assert_int_equal(test_plugin_refcount("plain"), 1);
 	checker_put(&c);
 	assert_int_equal(c.fd, -1);
 	assert_null(c.cls);
@@ -391,7 +391,7 @@ static void put_clears_the_checker(void **state)
 	assert_null(c.context);
 	assert_int_equal(c.fd, -1);
 	assert_int_equal(c.disable, 0);
-	assert_int_equal(test_class_refcount("plain"), 1);
+	assert_int_equal(test_plugin_refcount("plain"), 1);
 }
 
 static void log_level_filters_and_names(void **state)

@@ -72,6 +72,7 @@ static void builtin_defaults_without_a_file(void **state)
 	assert_int_equal(config_parse(NULL, 0, NULL, &conf), 0);
 	assert_int_equal(config_verbosity(conf), 2);
 	assert_null(config_plugin_dir(conf));
+	assert_true(config_plugin_permission_check(conf));
 	assert_string_equal(config_socket_name(conf), DEFAULT_SOCKET_NAME);
 	assert_string_equal(DEFAULT_SOCKET_NAME, "@/org/kernel/linux/storage/multipathd");
 	ps = settings_for(conf, "NETAPP", "LUN", true);
@@ -471,6 +472,10 @@ static void bad_lines_are_skipped_and_the_rest_applies(void **state)
 		  "product \"x{99}{99}\": too complex for regcomp()" },
 		{ "defaults {\n\tplugin_dir lib/mp\n}", 2,
 		  "plugin_dir: \"lib/mp\" is not an absolute path" },
+		{ "defaults {\n\tplugin_permission_check maybe\n}", 2,
+		  "plugin_permission_check: invalid value \"maybe\" (yes or no), ignored" },
+		{ "devices {\n\tdevice {\n\t\tvendor X\n\t\tplugin_permission_check no\n\t}\n}", 4,
+		  "'plugin_permission_check' is not allowed in devices/device" },
 		{ "defaults {\n\tsocket_name mpd\n}", 2, "socket_name: \"mpd\" is neither" },
 		{ "defaults {\n\tsocket_name @\n}", 2, "socket_name: \"@\" is neither" },
 		{ "defaults {\n\tdevnode sda\n}", 2, "'devnode' is not allowed in defaults, ignored" },
@@ -1009,6 +1014,61 @@ static void product_blacklist_blacklists_the_vendors_products(void **state)
 }
 
 /* dump -> parse -> dump gives the same text, without a warning. */
+/*
+ * plugin_permission_check: yes by default, "no" turns it off, a bad value
+ * keeps what was set before; the dump says what is in effect.
+ */
+static void plugin_permission_check_is_yes_or_no(void **state)
+{
+	static const struct {
+		const char *text;
+		bool expect;
+	} cases[] = {
+		{ "", true },
+		{ "defaults {\n plugin_permission_check no\n}", false },
+		{ "defaults {\n plugin_permission_check yes\n}", true },
+		{ "defaults {\n plugin_permission_check no\n plugin_permission_check yes\n}", true },
+		{ "defaults {\n plugin_permission_check no\n plugin_permission_check NO\n}", false },
+		{ "defaults {\n plugin_permission_check \"no\"\n}", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_config *conf = parse_ok(cases[i].text);
+		char *dump = config_dump(conf);
+
+		assert_non_null(dump);
+		if (config_plugin_permission_check(conf) != cases[i].expect)
+			fail_msg("case %zu: \"%s\"", i, cases[i].text);
+		assert_non_null(strstr(dump, cases[i].expect ?
+				       "\tplugin_permission_check yes\n" :
+				       "\tplugin_permission_check no\n"));
+		free(dump);
+		config_free(conf);
+	}
+}
+
+/* Applied when the registry (re)starts; off, it says so once. */
+static void plugin_permission_check_is_applied_and_warned_once(void **state)
+{
+	/* A plugin directory that exists: no other warning. */
+	struct mp_config *off = parse_ok("defaults {\n plugin_dir /\n plugin_permission_check no\n}");
+	struct mp_config *on = parse_ok("defaults {\n plugin_dir /\n}");
+
+	test_log_start();
+	assert_int_equal(config_init_checkers(off), 0);
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 1);
+	assert_non_null(strstr(test_log.all, "plugin_permission_check is off"));
+	cleanup_checkers();
+	test_log_start();
+	assert_int_equal(config_init_checkers(on), 0);
+	assert_int_equal(test_log.count[MPATH_LOG_WARNING], 0);
+	assert_null(strstr(test_log.all, "plugin_permission_check"));
+	cleanup_checkers();
+	config_free(off);
+	config_free(on);
+}
+
 static void assert_dump_round_trips(const char *text)
 {
 	struct mp_config *a = parse_ok(text), *b;
@@ -1104,6 +1164,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
 		T(builtin_defaults_without_a_file),
+		T(plugin_permission_check_is_yes_or_no),
+		T(plugin_permission_check_is_applied_and_warned_once),
 		T(missing_file_means_defaults),
 		T(file_is_read_and_unreadable_one_fails),
 		T(a_fifo_is_refused_without_blocking),

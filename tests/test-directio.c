@@ -342,14 +342,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The framework's per-checker record; only its sync flag is read. */
-static struct checker_class async_cls = { .sync = false };
-static struct checker_class sync_cls = { .sync = true };
+/* The framework's private state of a checker; only its sync flag is read. */
+static struct checker_priv async_priv = { .sync = false };
+static struct checker_priv sync_priv = { .sync = true };
 
 static void dc_init(struct checker *c, bool sync)
 {
 	checker_clear(c);
-	c->cls = sync ? &sync_cls : &async_cls;
+	c->cls = checker_handle(sync ? &sync_priv : &async_priv);
 	c->fd = file_fd;
 	c->timeout = 30;
 	assert_int_equal(libcheck_init(c), 0);
@@ -938,7 +938,7 @@ static void *worker(void *arg)
 
 	for (i = 0; i < PER_THREAD; i++) {
 		checker_clear(&cs[i]);
-		cs[i].cls = w->sync ? &sync_cls : &async_cls;
+		cs[i].cls = checker_handle(w->sync ? &sync_priv : &async_priv);
 		cs[i].fd = file_fd;
 		cs[i].timeout = 30;
 		w->failures += libcheck_init(&cs[i]) != 0;

@@ -4,7 +4,8 @@
  * a real plugin (libcheckpipe.so, whose blocking check reads one byte from
  * a pipe and hangs until the test writes it): results, timeouts, hung
  * checks and their recovery, the cap on hung workers, putting checkers with
- * jobs in flight, shutdown while checks hang, the completion eventfd, and
+ * jobs in flight, shutdown while checks hang, the completion eventfd and
+ * checker_completed()'s list of checkers whose job completed, and
  * states a blocking plugin may not return (PATH_PENDING, which nothing would
  * collect, and the framework's and daemon's own states).
  */
@@ -78,18 +79,18 @@ static int pc_wait_result(struct pipe_checker *pc)
 	return state;
 }
 
-struct class_counts {
+struct plugin_counts {
 	long refcount;
 	unsigned long started, completed, timed_out;
 	unsigned long queued, running, stuck;
 	bool found;
 };
 
-static struct class_counts counts(const char *name)
+static struct plugin_counts counts(const char *name)
 {
-	struct checker_class_stats *st;
-	struct class_counts cc = { 0 };
-	int i, n = checker_class_stats(&st);
+	struct checker_plugin_stats *st;
+	struct plugin_counts cc = { 0 };
+	int i, n = checker_plugin_stats(&st);
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(st[i].name, name) != 0 || cc.found)
@@ -110,7 +111,7 @@ static struct class_counts counts(const char *name)
 
 static bool pipe_idle(void *arg)
 {
-	struct class_counts cc = counts("pipe");
+	struct plugin_counts cc = counts("pipe");
 
 	return cc.queued == 0 && cc.running == 0 &&
 	       cc.refcount == (long)(intptr_t)arg;
@@ -392,7 +393,7 @@ static void shutdown_with_a_hung_check_is_prompt(void **state)
 	cleanup_checkers();
 	/* Bounded, however long the check hangs (generous margin). */
 	assert_true(test_now() - start < 2.0);
-	/* The job pins the class: still mapped and listed while it runs. */
+	/* The job pins the plugin: still mapped and listed while it runs. */
 	assert_true(test_dso_mapped("/libcheckpipe.so"));
 	assert_true(counts("pipe").found);
 	pc_answer(&pc, 'u');
@@ -563,6 +564,188 @@ static void sync_check_contains_pending_and_reserved_states(void **state)
 	pc_close(&pc);
 }
 
+static bool two_running(void *arg)
+{
+	return counts("pipe").running == 2;
+}
+
+static bool completed_at_least(void *arg)
+{
+	return counts("pipe").completed >= (unsigned long)(uintptr_t)arg;
+}
+
+/* checker_completed() with the daemon's buffer of 8. */
+static unsigned int completed(struct checker **done)
+{
+	return checker_completed(done, 8);
+}
+
+/*
+ * checker_completed() hands out the daemon's own checkers, in the order
+ * their jobs completed, each once; one still running is not among them
+ * until it completes.
+ */
+static void completed_returns_each_finished_checker_once(void **state)
+{
+	struct pipe_checker a, b, c;
+	struct checker *done[8];
+
+	assert_int_equal(completed(done), 0);	/* nothing left over */
+	pc_open(&a, 5);
+	pc_open(&b, 5);
+	pc_open(&c, 5);
+	checker_check(&a.c, PATH_UP);
+	checker_check(&b.c, PATH_UP);
+	checker_check(&c.c, PATH_UP);
+	pc_answer(&b, 'd');
+	assert_true(test_wait_for(completed_at_least, (void *)1, 10));
+	pc_answer(&a, 'u');
+	assert_true(test_wait_for(completed_at_least, (void *)2, 10));
+	assert_int_equal(completed(done), 2);
+	assert_ptr_equal(done[0], &b.c);
+	assert_ptr_equal(done[1], &a.c);
+	assert_int_equal(completed(done), 0);	/* each once */
+	/* Returned, not collected: the results are still there. */
+	assert_int_equal(checker_get_state(&b.c), PATH_DOWN);
+	assert_int_equal(checker_get_state(&a.c), PATH_UP);
+	assert_int_equal(checker_get_state(&c.c), PATH_PENDING);
+	pc_answer(&c, 'g');
+	assert_true(test_wait_for(completed_at_least, (void *)3, 10));
+	assert_int_equal(completed(done), 1);
+	assert_ptr_equal(done[0], &c.c);
+	assert_int_equal(checker_get_state(&c.c), PATH_GHOST);
+	pc_close(&a);
+	pc_close(&b);
+	pc_close(&c);
+}
+
+/*
+ * A checker whose result checker_get_state() already collected, one that
+ * was put, one whose result a new check dropped, and one put while its job
+ * ran are not returned: the daemon may have freed them.
+ */
+static void completed_skips_collected_put_and_rechecked(void **state)
+{
+	struct pipe_checker a, b, c, d;
+	struct checker *done[8];
+	int rfd;
+
+	pc_open(&a, 5);
+	pc_open(&b, 5);
+	pc_open(&c, 5);
+	pc_open(&d, 5);
+	checker_check(&a.c, PATH_UP);
+	checker_check(&b.c, PATH_UP);
+	checker_check(&c.c, PATH_UP);
+	checker_check(&d.c, PATH_UP);
+	pc_answer(&a, 'u');
+	pc_answer(&b, 'u');
+	pc_answer(&c, 'u');
+	assert_true(test_wait_for(completed_at_least, (void *)3, 10));
+	assert_int_equal(checker_get_state(&a.c), PATH_UP);	/* collected */
+	pc_close(&b);						/* put */
+	checker_check(&c.c, PATH_UP);		/* result dropped, new job */
+	assert_true(test_wait_for(two_running, NULL, 10));	/* c, d */
+	rfd = d.c.fd;
+	checker_put(&d.c);			/* put while running */
+	pc_answer(&d, 'u');
+	assert_true(test_wait_for(completed_at_least, (void *)4, 10));
+	close(rfd);
+	close(d.wfd);
+	assert_int_equal(completed(done), 0);
+	/* c's new job completes: now it is returned. */
+	pc_answer(&c, 'd');
+	assert_true(test_wait_for(completed_at_least, (void *)5, 10));
+	assert_int_equal(completed(done), 1);
+	assert_ptr_equal(done[0], &c.c);
+	assert_int_equal(checker_get_state(&c.c), PATH_DOWN);
+	pc_close(&a);
+	pc_close(&c);
+}
+
+/* max bounds each call; what is left comes with the next calls. */
+#define MANY_CHECKERS	70	/* more than async.c takes at once */
+
+static void completed_hands_out_at_most_max(void **state)
+{
+	struct pipe_checker *pc = calloc(MANY_CHECKERS, sizeof(*pc));
+	struct checker *done[MANY_CHECKERS + 1];
+	unsigned int i, n, seen = 0;
+
+	assert_non_null(pc);
+	for (i = 0; i < MANY_CHECKERS; i++) {
+		pc_open(&pc[i], 5);
+		pc_answer(&pc[i], 'u');
+		checker_check(&pc[i].c, PATH_UP);
+	}
+	assert_true(test_wait_for(completed_at_least,
+				  (void *)(uintptr_t)MANY_CHECKERS, 10));
+	assert_int_equal(checker_completed(done, 3), 3);
+	seen += 3;
+	assert_int_equal(checker_completed(done, 0), 0);
+	n = checker_completed(done + seen, MANY_CHECKERS + 1);
+	assert_int_equal(n, MANY_CHECKERS - 3);
+	seen += n;
+	assert_int_equal(checker_completed(done, 8), 0);
+	/* Every checker exactly once. */
+	for (i = 0; i < seen; i++) {
+		unsigned int j;
+
+		assert_true(done[i] >= &pc[0].c &&
+			    done[i] <= &pc[MANY_CHECKERS - 1].c);
+		for (j = 0; j < i; j++)
+			assert_ptr_not_equal(done[i], done[j]);
+	}
+	for (i = 0; i < MANY_CHECKERS; i++)
+		pc_close(&pc[i]);
+	free(pc);
+}
+
+/* Checks that do not run on the executor never show up. */
+static void completed_ignores_synchronous_checks(void **state)
+{
+	struct pipe_checker pc;
+	struct checker *done[8];
+
+	pc_open(&pc, 5);
+	checker_set_sync(&pc.c);
+	pc_answer(&pc, 'u');
+	checker_check(&pc.c, PATH_UP);
+	assert_int_equal(checker_get_state(&pc.c), PATH_UP);
+	assert_int_equal(completed(done), 0);
+	pc_close(&pc);
+}
+
+/* The eventfd says "look", and checker_completed() says at what. */
+static void completion_fd_then_completed(void **state)
+{
+	struct pipe_checker pc;
+	struct checker *done[8];
+	struct pollfd pfd;
+	uint64_t n;
+
+	pfd.fd = checker_event_fd();
+	pfd.events = POLLIN;
+	assert_true(pfd.fd >= 0);
+	while (read(pfd.fd, &n, sizeof(n)) > 0)
+		;
+	pc_open(&pc, 5);
+	checker_check(&pc.c, PATH_UP);
+	pc_answer(&pc, 'd');
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	assert_int_equal(read(pfd.fd, &n, sizeof(n)), sizeof(n));
+	assert_int_equal(completed(done), 1);
+	assert_ptr_equal(done[0], &pc.c);
+	assert_int_equal(checker_get_state(&pc.c), PATH_DOWN);
+	/* Looked: the next completion notifies again. */
+	pc_answer(&pc, 'u');
+	checker_check(&pc.c, PATH_DOWN);
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	assert_int_equal(completed(done), 1);
+	assert_int_equal(checker_get_state(&pc.c), PATH_UP);
+	pc_close(&pc);
+}
+
 static void limits_are_validated(void **state)
 {
 	struct checker_executor_stats es;
@@ -589,6 +772,11 @@ int main(void)
 		T(shutdown_with_a_hung_check_is_prompt),
 		T(eight_threads_drive_their_own_checkers),
 		T(limits_are_validated),
+		T(completed_returns_each_finished_checker_once),
+		T(completed_skips_collected_put_and_rechecked),
+		T(completed_hands_out_at_most_max),
+		T(completed_ignores_synchronous_checks),
+		T(completion_fd_then_completed),
 		T(pending_from_a_blocking_check_is_contained),
 		T(reserved_states_from_a_blocking_check_are_contained),
 		T(sync_check_contains_pending_and_reserved_states),

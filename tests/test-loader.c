@@ -125,14 +125,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Every class but "none" is gone and every fake DSO was closed once. */
+/* Every plugin but "none" is gone and every fake DSO was closed once. */
 static void assert_all_unloaded(void)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(all_fakes) / sizeof(all_fakes[0]); i++)
 		assert_int_equal(all_fakes[i]->opens, all_fakes[i]->closes);
-	assert_int_equal(test_class_count("good"), 0);
+	assert_int_equal(test_plugin_count("good"), 0);
 }
 
 /* --- tests ----------------------------------------------------------------- */
@@ -157,11 +157,11 @@ static void load_succeeds_with_all_symbols(void **state)
 	assert_string_equal(fake_dlopen_file, expect);
 	assert_true(fake_dlopen_flags & RTLD_NOW);
 
-	/* A second user finds the loaded class without loading again. */
+	/* A second user finds the loaded plugin without loading again. */
 	checker_get(&c2, "good");
 	assert_ptr_equal(c2.cls == NULL, false);
 	assert_int_equal(good.opens, 1);
-	assert_int_equal(test_class_refcount("good"), 3);
+	assert_int_equal(test_plugin_refcount("good"), 3);
 
 	assert_int_equal(checker_init(&c1, &mpctx), 0);
 	assert_int_equal(fake_init_calls, 1);
@@ -198,7 +198,7 @@ static void missing_file_is_reported_with_its_path(void **state)
 	snprintf(expect, sizeof(expect), "%s/libcheckabsent.so", plugin_dir);
 	assert_non_null(strstr(test_log.last, expect));
 	assert_non_null(strstr(test_log.last, "no such file"));
-	assert_int_equal(test_class_count("absent"), 0);
+	assert_int_equal(test_plugin_count("absent"), 0);
 }
 
 static void expect_missing_symbol(const char *name, const char *sym,
@@ -211,10 +211,10 @@ static void expect_missing_symbol(const char *name, const char *sym,
 	assert_null(c.cls);
 	assert_non_null(strstr(test_log.last, sym));
 	assert_non_null(strstr(test_log.last, dso->file));
-	/* No half-built class: it was closed again and is not listed. */
+	/* No half-built plugin: it was closed again and is not listed. */
 	assert_int_equal(dso->opens, 1);
 	assert_int_equal(dso->closes, 1);
-	assert_int_equal(test_class_count(name), 0);
+	assert_int_equal(test_plugin_count(name), 0);
 }
 
 static void missing_libcheck_init_is_refused(void **state)
@@ -241,7 +241,7 @@ static void unloadable_file_reports_the_loader_error(void **state)
 	assert_null(c.cls);
 	assert_non_null(strstr(test_log.last, "cannot be loaded"));
 	assert_non_null(strstr(test_log.last, "undefined symbol: sg_io"));
-	assert_int_equal(test_class_count("broken"), 0);
+	assert_int_equal(test_plugin_count("broken"), 0);
 }
 
 static void optional_symbols_may_be_absent(void **state)
@@ -265,7 +265,7 @@ static void optional_symbols_may_be_absent(void **state)
 	/* No libcheck_thread: nothing to start. */
 	ctx.cls = c.cls;
 	assert_int_equal(start_checker_thread(&t, NULL, &ctx), EINVAL);
-	assert_int_equal(test_class_refcount("minimal"), 2);
+	assert_int_equal(test_plugin_refcount("minimal"), 2);
 	reset_checker_classes();	/* no libcheck_reset: nothing to call */
 	checker_put(&c);
 }
@@ -454,7 +454,7 @@ static void plugin_for_another_machine_is_refused_before_dlopen(void **state)
 	assert_int_equal(fake_plugin_file(plugin_dir, "libcheckforeign.so",
 					  (char *)elf, sizeof(elf), 0755), 0);
 	expect_refused("foreign", why);
-	assert_int_equal(test_class_count("foreign"), 0);
+	assert_int_equal(test_plugin_count("foreign"), 0);
 }
 
 /* A file too short to hold an ELF header is not a shared object. */
@@ -497,7 +497,7 @@ static void file_swapped_before_dlopen_is_refused(void **state)
 	/* Loaded, found to be another file, unloaded: nothing left. */
 	assert_int_equal(fake_dl_count(&good.opens), 1);
 	assert_int_equal(fake_dl_count(&good.closes), 1);
-	assert_int_equal(test_class_count("good"), 0);
+	assert_int_equal(test_plugin_count("good"), 0);
 
 	/* The file in place now was not swapped under the load: accepted. */
 	init_checkers(plugin_dir);
@@ -542,21 +542,21 @@ static bool call_done(void *arg)
 struct bystander {
 	pthread_t thread;
 	struct checker loaded, fresh;
-	int classes;		/* what checker_class_stats() said */
+	int plugins;		/* what checker_plugin_stats() said */
 	int done;		/* __atomic */
 };
 
 static void *bystander_run(void *arg)
 {
 	struct bystander *b = arg;
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 
 	checker_clear(&b->loaded);
 	checker_clear(&b->fresh);
 	checker_get(&b->loaded, "good");	/* loaded already */
 	checker_get(&b->fresh, "empty");	/* another name, not loaded */
-	b->classes = checker_class_stats(&st);
-	if (b->classes >= 0)
+	b->plugins = checker_plugin_stats(&st);
+	if (b->plugins >= 0)
 		free(st);
 	checker_put(&b->fresh);
 	checker_put(&b->loaded);
@@ -566,10 +566,10 @@ static void *bystander_run(void *arg)
 
 /*
  * The load of "minimal" blocks in open() (as on a FIFO or a hung file
- * server). Meanwhile another thread gets a loaded class, loads another
+ * server). Meanwhile another thread gets a loaded plugin, loads another
  * plugin and reads the statistics: none of that may wait for the blocked
  * load. A second thread asking for "minimal" itself waits for it and gets
- * the same class: the name is still loaded once. If the bystander is held
+ * the same plugin: the name is still loaded once. If the bystander is held
  * up, the gate is opened so that the test can end, and it fails.
  */
 static void blocked_load_holds_up_only_its_own_name(void **state)
@@ -593,11 +593,11 @@ static void blocked_load_holds_up_only_its_own_name(void **state)
 	assert_int_equal(pthread_join(a.thread, NULL), 0);
 	assert_int_equal(pthread_join(a2.thread, NULL), 0);
 	assert_true(prompt);
-	assert_int_equal(b.classes, 3);	/* none, good, empty; not minimal */
+	assert_int_equal(b.plugins, 3);	/* none, good, empty; not minimal */
 	assert_non_null(a.c.cls);
 	assert_non_null(a2.c.cls);
 	assert_int_equal(fake_dl_count(&minimal.opens), 1);
-	assert_int_equal(test_class_refcount("minimal"), 3);
+	assert_int_equal(test_plugin_refcount("minimal"), 3);
 	checker_put(&a.c);
 	checker_put(&a2.c);
 	checker_put(&c0);
@@ -624,19 +624,19 @@ static void *reconfigure_run(void *arg)
 /*
  * A reconfiguration to another plugin directory happens while a load from
  * the old one is blocked: the reconfiguration does not wait for it, and the
- * class loaded from the old directory is never published into the new
+ * plugin loaded from the old directory is never published into the new
  * registry: it is unloaded again, cleanly, and the name is loaded from the
  * new directory instead.
  */
 static void load_overtaken_by_reconfigure_is_discarded(void **state)
 {
 	struct reconfigure_call r = { 0 };
-	struct checker_class_stats st;
+	struct checker_plugin_stats st;
 	struct get_call a;
 	char *dir2 = fake_plugin_dir();
 	char expect[PATH_MAX];
 	bool prompt, found = false;
-	struct checker_class_stats *all;
+	struct checker_plugin_stats *all;
 	int i, n;
 
 	assert_int_equal(fake_plugin_elf(dir2, "libcheckminimal.so"), 0);
@@ -653,7 +653,7 @@ static void load_overtaken_by_reconfigure_is_discarded(void **state)
 	assert_true(prompt);
 
 	assert_non_null(a.c.cls);
-	n = checker_class_stats(&all);
+	n = checker_plugin_stats(&all);
 	for (i = 0; i < n; i++) {
 		if (strcmp(all[i].name, "minimal") == 0) {
 			st = all[i];
@@ -662,7 +662,7 @@ static void load_overtaken_by_reconfigure_is_discarded(void **state)
 	}
 	free(all);
 	assert_true(found);
-	assert_int_equal(test_class_count("minimal"), 1);
+	assert_int_equal(test_plugin_count("minimal"), 1);
 	snprintf(expect, sizeof(expect), "%s/libcheckminimal.so", dir2);
 	assert_string_equal(st.path, expect);
 	assert_true(st.registered);
@@ -725,7 +725,7 @@ static void none_is_built_in(void **state)
 	checker_check(&c, PATH_GHOST);	/* no fd needed */
 	assert_int_equal(checker_get_state(&c), PATH_GHOST);
 	checker_put(&c);
-	assert_int_equal(test_class_refcount("none"), 1);
+	assert_int_equal(test_plugin_refcount("none"), 1);
 }
 
 static void cleanup_unloads_everything(void **state)

@@ -15,7 +15,7 @@
  * check; the operator's fail holds until reinstate; paths that leave or
  * join a map on a reload are moved (their checker reselected), a removed
  * map lets its paths go; map-wide checker data outlives its map until no
- * check of its class runs; a path the kernel keeps failing right after
+ * check of its plugin runs; a path the kernel keeps failing right after
  * reinstatement is held off; a message that fails is logged once; a path
  * in two maps stays with the first; without device-mapper nothing happens.
  */
@@ -151,7 +151,7 @@ static uint64_t fake_now;
 static struct daemon d;
 static unsigned int reselected[MAX_PATHS];	/* path_apply_config(reselect) */
 static uint64_t scheduled_at[MAX_PATHS];	/* last path_schedule() */
-static unsigned int busy_jobs;			/* of class "tur", for stats */
+static unsigned int busy_jobs;			/* of plugin "tur", for stats */
 
 uint64_t now_ns(void)
 {
@@ -212,11 +212,11 @@ const char *__wrap_checker_name(const struct checker *c)
 	return "tur";
 }
 
-/* One class, "tur", with busy_jobs jobs running. */
-int __wrap_checker_class_stats(struct checker_class_stats **ret);
-int __wrap_checker_class_stats(struct checker_class_stats **ret)
+/* One plugin, "tur", with busy_jobs jobs running. */
+int __wrap_checker_plugin_stats(struct checker_plugin_stats **ret);
+int __wrap_checker_plugin_stats(struct checker_plugin_stats **ret)
 {
-	struct checker_class_stats *st = calloc(1, sizeof(*st));
+	struct checker_plugin_stats *st = calloc(1, sizeof(*st));
 
 	assert_non_null(st);
 	strcpy(st->name, "tur");

@@ -182,9 +182,9 @@ static int mapped_inodes(const char *suffix)
 
 /*
  * A package upgrade replaces a plugin file (a new file renamed over the
- * old) and the daemon reconfigures, while its paths still hold the class
+ * old) and the daemon reconfigures, while its paths still hold the plugin
  * loaded from the old file. The dynamic loader knows the old object by the
- * plugin's path, but the new class must be the new file, loaded beside it,
+ * plugin's path, but the new plugin must be the new file, loaded beside it,
  * not refused and not the old object. Twice over, to have two older
  * versions loaded at once.
  */
@@ -193,7 +193,7 @@ static void replaced_plugin_loads_while_the_old_one_is_in_use(void **state)
 	const char *dir = make_temp_dir();
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct checker old[3];
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 	int i, n, devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	assert_true(devnull >= 0);
@@ -219,9 +219,9 @@ static void replaced_plugin_loads_while_the_old_one_is_in_use(void **state)
 		checker_check(&old[i], PATH_UP);
 		assert_int_equal(checker_get_state(&old[i]), PATH_GHOST);
 	}
-	/* Three classes, each loaded from its own file. */
-	assert_int_equal(test_class_count("origin"), 3);
-	n = checker_class_stats(&st);
+	/* Three plugins, each loaded from its own file. */
+	assert_int_equal(test_plugin_count("origin"), 3);
+	n = checker_plugin_stats(&st);
 	for (i = 0; i < n; i++)
 		if (strcmp(st[i].name, "origin") == 0)
 			assert_string_equal(st[i].path, path);
@@ -230,7 +230,7 @@ static void replaced_plugin_loads_while_the_old_one_is_in_use(void **state)
 	for (i = 0; i < 3; i++)
 		checker_put(&old[i]);
 	cleanup_checkers();
-	assert_int_equal(test_class_count("origin"), 0);
+	assert_int_equal(test_plugin_count("origin"), 0);
 	assert_false(test_dso_mapped("/libcheckorigin.so"));
 	assert_false(test_dso_mapped("/libcheckorigin.so (deleted)"));
 	close(devnull);
@@ -282,7 +282,7 @@ static void expect_foreign_refused(const char *name, const char *machine)
 		fail_msg("expected \"%s\" about %s, got: %s", expect, path,
 			 test_log.last);
 	assert_null(strstr(test_log.last, "No such file"));
-	assert_int_equal(test_class_count(name), 0);
+	assert_int_equal(test_plugin_count(name), 0);
 }
 
 static void plugin_for_another_machine_says_so(void **state)
@@ -445,8 +445,8 @@ static void reconfigure(struct checker *paths, int n)
 
 /*
  * Two paths use one plugin; the daemon reconfigures 100 times. While one
- * path still holds the old class, the other already loads the new one from
- * the same file, so the two classes share the loaded object each time. The
+ * path still holds the old plugin, the other already loads the new one from
+ * the same file, so the two plugins share the loaded object each time. The
  * number of open descriptors must not depend on the number of rounds.
  */
 static void reconfigure_100_times_leaks_no_descriptor(void **state)
@@ -464,11 +464,11 @@ static void reconfigure_100_times_leaks_no_descriptor(void **state)
 	for (i = 0; i < 100; i++)
 		reconfigure(paths, 2);
 	assert_int_equal(count_fds(), before);
-	assert_int_equal(test_class_count("pipe"), 1);
+	assert_int_equal(test_plugin_count("pipe"), 1);
 	for (i = 0; i < 2; i++)
 		checker_put(&paths[i]);
 	cleanup_checkers();
-	assert_int_equal(test_class_count("pipe"), 0);
+	assert_int_equal(test_plugin_count("pipe"), 0);
 	assert_false(test_dso_mapped("/libcheckpipe.so"));
 	assert_int_equal(test_log_problems(), 0);
 }

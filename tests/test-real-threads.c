@@ -33,7 +33,7 @@
 #define WAIT_SECONDS 10.0
 
 /*
- * Threads of one class the tests let run at a time: valgrind aborts past
+ * Threads of one plugin the tests let run at a time: valgrind aborts past
  * 500 threads, and small CI machines should not be flooded either. It does
  * not narrow the race the tests look for, which is between a check and the
  * start of the thread it started.
@@ -96,7 +96,7 @@ static int setup(void **state)
 
 /*
  * Also after a failed test: closing the pipe's write end releases a block
- * thread still waiting (it reads EOF), so its class can go before the read
+ * thread still waiting (it reads EOF), so its plugin can go before the read
  * end is closed and before the next test starts.
  */
 static int teardown(void **state)
@@ -106,8 +106,8 @@ static int teardown(void **state)
 
 	cleanup_checkers();
 	close(f->pipe[1]);
-	gone = test_wait_for(real_class_gone, "block", WAIT_SECONDS) &&
-	       test_wait_for(real_class_gone, "quick", WAIT_SECONDS);
+	gone = test_wait_for(real_plugin_gone, "block", WAIT_SECONDS) &&
+	       test_wait_for(real_plugin_gone, "quick", WAIT_SECONDS);
 	close(f->pipe[0]);
 	close(f->devnull);
 	free(f);
@@ -124,7 +124,7 @@ static int teardown(void **state)
 static void test_blocked_thread_outlives_checker_and_registry(void **state)
 {
 	struct fixture *f = *state;
-	struct checker_class_stats st = { .refcount = -1 };
+	struct checker_plugin_stats st = { .refcount = -1 };
 	struct checker c;
 
 	checker_clear(&c);
@@ -137,26 +137,26 @@ static void test_blocked_thread_outlives_checker_and_registry(void **state)
 	checker_check(&c, PATH_UP);
 	assert_int_equal(checker_get_state(&c), PATH_PENDING);
 	/* Registry, checker and thread. */
-	assert_int_equal(test_class_refcount("block"), 3);
+	assert_int_equal(test_plugin_refcount("block"), 3);
 	assert_int_equal(real_threads_running("block"), 1);
 
 	checker_put(&c);
-	assert_int_equal(test_class_refcount("block"), 2);
+	assert_int_equal(test_plugin_refcount("block"), 2);
 	cleanup_checkers();
 
 	assert_true(test_dso_mapped("/libcheckblock.so"));
-	assert_true(real_class_stats("block", &st));
+	assert_true(real_plugin_stats("block", &st));
 	assert_false(st.registered);
 	assert_int_equal(st.threads_running, 1);
 	assert_int_equal(st.refcount, 1);
 
 	assert_int_equal(write(f->pipe[1], "x", 1), 1);
-	assert_true(test_wait_for(real_class_gone, "block", WAIT_SECONDS));
+	assert_true(test_wait_for(real_plugin_gone, "block", WAIT_SECONDS));
 	assert_false(test_dso_mapped("/libcheckblock.so"));
 	assert_int_equal(test_log_problems(), 0);
 }
 
-/* For test_wait_for(): class (const char *)arg has few enough threads. */
+/* For test_wait_for(): plugin (const char *)arg has few enough threads. */
 static bool few_threads_running(void *arg)
 {
 	return real_threads_running(arg) <= MAX_LIVE_THREADS;
@@ -193,11 +193,11 @@ static void test_checker_freed_before_thread_starts(void **state)
 						  WAIT_SECONDS));
 	}
 
-	assert_true(test_wait_for(real_class_idle, "quick", WAIT_SECONDS));
+	assert_true(test_wait_for(real_plugin_idle, "quick", WAIT_SECONDS));
 	assert_int_equal(real_threads_running("quick"), 0);
-	assert_int_equal(test_class_refcount("quick"), 1);
+	assert_int_equal(test_plugin_refcount("quick"), 1);
 	cleanup_checkers();
-	assert_int_equal(test_class_count("quick"), 0);
+	assert_int_equal(test_plugin_count("quick"), 0);
 	assert_false(test_dso_mapped("/libcheckquick.so"));
 	assert_int_equal(test_log_problems(), 0);
 }
@@ -252,7 +252,7 @@ static bool churn_is_done(const struct worker *w)
 }
 
 /*
- * Runs a check on c, which holds a class and no context yet; returns false
+ * Runs a check on c, which holds a plugin and no context yet; returns false
  * if the outcome contradicts the contract. The built-in "none" checker
  * returns the state passed in; the plugins start a thread.
  */
@@ -337,7 +337,7 @@ static void *churn_run(void *arg)
 		cleanup_checkers();
 		if (init_checkers(test_plugin_dir()) != 0)
 			ch->failures++;
-		/* Let the workers load and pin classes between rounds. */
+		/* Let the workers load and pin plugins between rounds. */
 		usleep(CHURN_PAUSE_US);
 	}
 	__atomic_store_n(&ch->done, 1, __ATOMIC_RELEASE);
@@ -346,13 +346,13 @@ static void *churn_run(void *arg)
 
 static bool plugins_gone(void *unused)
 {
-	return test_class_count("quick") == 0 && test_class_count("block") == 0;
+	return test_plugin_count("quick") == 0 && test_plugin_count("block") == 0;
 }
 
 /*
  * Eight threads get, put and check checkers of several names (loaded,
  * built in, failing) while a ninth reconfigures a few hundred times. Every
- * get yields the class asked for or none as the name dictates, each failing
+ * get yields the plugin asked for or none as the name dictates, each failing
  * name is logged at most once per reconfiguration, and at the end every
  * reference is accounted for: nothing but "none" is left, with its own
  * reference only, and both plugins are unmapped.
@@ -362,7 +362,7 @@ static void test_concurrent_get_put_with_reconfigure(void **state)
 	struct fixture *f = *state;
 	struct worker w[WORKERS];
 	struct churn ch = { .rounds = test_quick() ? 50 : 400 };
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 	long ops = test_quick() ? 5000 : 100000;
 	long wrong = 0, checks = 0, done = 0;
 	int i, n;
@@ -401,11 +401,11 @@ static void test_concurrent_get_put_with_reconfigure(void **state)
 	cleanup_checkers();
 	/* Threads started by the last checks may still be running. */
 	assert_true(test_wait_for(plugins_gone, NULL, WAIT_SECONDS));
-	n = checker_class_stats(&st);
+	n = checker_plugin_stats(&st);
 	assert_int_equal(n, 1);
 	assert_string_equal(st[0].name, "none");
 	free(st);
-	assert_int_equal(test_class_refcount("none"), 1);
+	assert_int_equal(test_plugin_refcount("none"), 1);
 	assert_false(test_dso_mapped("/libcheckquick.so"));
 	assert_false(test_dso_mapped("/libcheckblock.so"));
 }
@@ -427,7 +427,7 @@ static void test_missing_symbol_logged_once_per_init(void **state)
 	assert_int_equal(test_log_problems(), 1);
 	assert_true(log_contains("libcheck_check"));
 	assert_true(log_contains("/libchecknosym.so"));
-	assert_int_equal(test_class_count("nosym"), 0);
+	assert_int_equal(test_plugin_count("nosym"), 0);
 	assert_false(test_dso_mapped("/libchecknosym.so"));
 
 	test_log_start();
@@ -443,7 +443,7 @@ static void test_missing_symbol_logged_once_per_init(void **state)
 	assert_int_equal(test_log_problems(), 1);
 	assert_true(log_contains("libcheck_check"));
 	assert_true(log_contains("/libchecknosym.so"));
-	assert_int_equal(test_class_count("nosym"), 0);
+	assert_int_equal(test_plugin_count("nosym"), 0);
 	assert_false(test_dso_mapped("/libchecknosym.so"));
 }
 
@@ -462,13 +462,13 @@ static void test_missing_file_logged_once_with_path(void **state)
 	checker_get(&c, "missing");
 	assert_null(c.cls);
 	assert_int_equal(test_log_problems(), 0);
-	assert_int_equal(test_class_count("missing"), 0);
+	assert_int_equal(test_plugin_count("missing"), 0);
 }
 
 /*
- * After a reconfigure, a class pinned from before and its successor share
+ * After a reconfigure, a plugin pinned from before and its successor share
  * one loaded object, known to the dynamic loader under the names of both
- * classes' plugin files. Whichever is released first, a later load of
+ * plugins' plugin files. Whichever is released first, a later load of
  * another plugin must not be handed that object: each name gets its own
  * file's code, here the refusal of a plugin without libcheck_check.
  */
@@ -505,7 +505,7 @@ static void check_load_after_shared_release(bool older_first)
 	checker_put(&old);
 	assert_false(other_selected);
 	assert_true(refusal_logged);
-	assert_int_equal(test_class_count("nosym"), 0);
+	assert_int_equal(test_plugin_count("nosym"), 0);
 }
 
 static void test_load_after_older_shared_release_gets_its_own_code(void **state)

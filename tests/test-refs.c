@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test-refs.c - the lifetime of a class: its DSO is closed exactly once,
+ * test-refs.c - the lifetime of a plugin: its DSO is closed exactly once,
  * when the last reference goes, whoever holds it last (the registry, a
  * struct checker, a thread started with start_checker_thread()), and
  * libcheck_reset() runs at that moment, once. The dynamic loader is faked
@@ -166,10 +166,10 @@ static bool refcount_is(void *arg)
 {
 	struct ref_wait *w = arg;
 
-	return test_class_refcount(w->name) == w->refcount;
+	return test_plugin_refcount(w->name) == w->refcount;
 }
 
-/* Wait until the class's refcount is n (n = -1: until it is gone). */
+/* Wait until the plugin's refcount is n (n = -1: until it is gone). */
 static bool wait_refcount(long n)
 {
 	struct ref_wait w = { "threaded", n };
@@ -179,9 +179,9 @@ static bool wait_refcount(long n)
 
 static bool threads_done(void *name)
 {
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 	bool done = true;
-	int i, n = checker_class_stats(&st);
+	int i, n = checker_plugin_stats(&st);
 
 	for (i = 0; i < n; i++)
 		if (strcmp(st[i].name, name) == 0 && st[i].threads_running)
@@ -191,9 +191,9 @@ static bool threads_done(void *name)
 	return done;
 }
 
-static bool class_gone_but_one(void *name)
+static bool plugin_gone_but_one(void *name)
 {
-	return test_class_count(name) == 1;
+	return test_plugin_count(name) == 1;
 }
 
 static void registry_first_then_checker(void **state)
@@ -201,15 +201,15 @@ static void registry_first_then_checker(void **state)
 	struct checker c;
 
 	select_threaded(&c);
-	assert_int_equal(test_class_refcount("threaded"), 2);
+	assert_int_equal(test_plugin_refcount("threaded"), 2);
 	cleanup_checkers();
 	assert_int_equal(closes(), 0);
 	/* Off the registry but pinned by the checker. */
-	assert_int_equal(test_class_refcount("threaded"), 1);
+	assert_int_equal(test_plugin_refcount("threaded"), 1);
 	checker_put(&c);
 	assert_int_equal(closes(), 1);
 	assert_int_equal(resets(), 1);
-	assert_int_equal(test_class_count("threaded"), 0);
+	assert_int_equal(test_plugin_count("threaded"), 0);
 }
 
 static void checker_first_then_registry(void **state)
@@ -219,7 +219,7 @@ static void checker_first_then_registry(void **state)
 	select_threaded(&c);
 	checker_put(&c);
 	assert_int_equal(closes(), 0);
-	assert_int_equal(test_class_refcount("threaded"), 1);
+	assert_int_equal(test_plugin_refcount("threaded"), 1);
 	cleanup_checkers();
 	assert_int_equal(closes(), 1);
 	assert_int_equal(resets(), 1);
@@ -233,13 +233,13 @@ static void thread_last(void **state)
 	select_threaded(&c);
 	start_blocked_thread(&c, &wfd);
 	rfd = c.fd;
-	assert_int_equal(test_class_refcount("threaded"), 3);
+	assert_int_equal(test_plugin_refcount("threaded"), 3);
 	checker_put(&c);
 	cleanup_checkers();
-	/* Only the thread holds the class now: it must stay loaded. */
+	/* Only the thread holds the plugin now: it must stay loaded. */
 	assert_int_equal(closes(), 0);
 	assert_int_equal(resets(), 0);
-	assert_int_equal(test_class_refcount("threaded"), 1);
+	assert_int_equal(test_plugin_refcount("threaded"), 1);
 	assert_int_equal(write(wfd, "x", 1), 1);
 	assert_true(wait_refcount(-1));
 	assert_int_equal(closes(), 1);
@@ -290,7 +290,7 @@ static void every_release_order_closes_once(void **state)
 			start_blocked_thread(&c[i], &wfd[i]);
 			rfd[i] = c[i].fd;
 		}
-		assert_int_equal(test_class_refcount("threaded"), 5);
+		assert_int_equal(test_plugin_refcount("threaded"), 5);
 		for (i = 0; i < 5; i++) {
 			int who = orders[o][i];
 
@@ -314,11 +314,11 @@ static void every_release_order_closes_once(void **state)
 }
 
 /*
- * A reconfigure while a thread still pins the old class: the name is loaded
+ * A reconfigure while a thread still pins the old plugin: the name is loaded
  * afresh, the two share the DSO, and the old one's unloading neither resets
  * the successor's state nor closes it twice.
  */
-static void reconfigure_while_a_thread_pins_the_old_class(void **state)
+static void reconfigure_while_a_thread_pins_the_old_plugin(void **state)
 {
 	struct checker old, fresh;
 	int wfd, rfd;
@@ -331,11 +331,11 @@ static void reconfigure_while_a_thread_pins_the_old_class(void **state)
 	assert_int_equal(init_checkers(plugin_dir), 0);
 	select_threaded(&fresh);
 	assert_int_equal(threaded.opens, 2);
-	assert_int_equal(test_class_count("threaded"), 2);
+	assert_int_equal(test_plugin_count("threaded"), 2);
 
 	assert_int_equal(write(wfd, "x", 1), 1);
-	assert_true(test_wait_for(class_gone_but_one, "threaded", 10.0));
-	/* The old class went; the shared DSO's state was left alone. */
+	assert_true(test_wait_for(plugin_gone_but_one, "threaded", 10.0));
+	/* The old plugin went; the shared DSO's state was left alone. */
 	assert_int_equal(closes(), 1);
 	assert_int_equal(resets(), 0);
 
@@ -347,15 +347,15 @@ static void reconfigure_while_a_thread_pins_the_old_class(void **state)
 	close(rfd);
 }
 
-static void stats_list_registry_and_pinned_classes(void **state)
+static void stats_list_registry_and_pinned_plugins(void **state)
 {
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 	struct checker c;
 	int n, i, found = 0;
 
 	select_threaded(&c);
 	cleanup_checkers();
-	n = checker_class_stats(&st);
+	n = checker_plugin_stats(&st);
 	assert_true(n >= 2);
 	assert_string_equal(st[0].name, "none");
 	for (i = 1; i < n; i++) {
@@ -380,8 +380,8 @@ int main(void)
 		T(thread_last),
 		T(thread_first_then_checker_then_registry),
 		T(every_release_order_closes_once),
-		T(reconfigure_while_a_thread_pins_the_old_class),
-		T(stats_list_registry_and_pinned_classes),
+		T(reconfigure_while_a_thread_pins_the_old_plugin),
+		T(stats_list_registry_and_pinned_plugins),
 #undef T
 	};
 

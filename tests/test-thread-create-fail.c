@@ -85,7 +85,7 @@ static int teardown(void **state)
 	__atomic_store_n(&fail_thread_create, false, __ATOMIC_RELAXED);
 	cleanup_checkers();
 	close(f->pipe[1]);
-	gone = test_wait_for(real_class_gone, "block", WAIT_SECONDS);
+	gone = test_wait_for(real_plugin_gone, "block", WAIT_SECONDS);
 	close(f->pipe[0]);
 	free(f);
 	mpath_log_set_handler(NULL, NULL);
@@ -109,7 +109,7 @@ static void get_block_checker(struct checker *c, struct fixture *f)
 /*
  * The thread cannot be created: the check returns the plugin's failure
  * state and message, the reference taken for the thread is dropped again
- * (registry and checker remain), and the class unloads normally after.
+ * (registry and checker remain), and the plugin unloads normally after.
  */
 static void test_thread_create_failure_drops_thread_reference(void **state)
 {
@@ -127,18 +127,18 @@ static void test_thread_create_failure_drops_thread_reference(void **state)
 	/* Reported by the library if at all, and not over and over. */
 	assert_true(test_log_problems() <= 1);
 
-	assert_int_equal(test_class_refcount("block"), 2);
+	assert_int_equal(test_plugin_refcount("block"), 2);
 	assert_int_equal(real_threads_running("block"), 0);
 	checker_put(&c);
-	assert_int_equal(test_class_refcount("block"), 1);
+	assert_int_equal(test_plugin_refcount("block"), 1);
 	cleanup_checkers();
-	assert_int_equal(test_class_count("block"), 0);
+	assert_int_equal(test_plugin_count("block"), 0);
 	assert_false(test_dso_mapped("/libcheckblock.so"));
 }
 
 /*
  * The same path with creation allowed: the wrapper is called and a thread
- * does start, which holds the class until it is released.
+ * does start, which holds the plugin until it is released.
  */
 static void test_thread_starts_through_wrapper(void **state)
 {
@@ -151,13 +151,13 @@ static void test_thread_starts_through_wrapper(void **state)
 					 __ATOMIC_RELAXED), 1);
 	assert_int_equal(checker_get_state(&c), PATH_PENDING);
 	assert_int_equal(real_threads_running("block"), 1);
-	assert_int_equal(test_class_refcount("block"), 3);
+	assert_int_equal(test_plugin_refcount("block"), 3);
 
 	checker_put(&c);
 	cleanup_checkers();
 	assert_true(test_dso_mapped("/libcheckblock.so"));
 	assert_int_equal(write(f->pipe[1], "x", 1), 1);
-	assert_true(test_wait_for(real_class_gone, "block", WAIT_SECONDS));
+	assert_true(test_wait_for(real_plugin_gone, "block", WAIT_SECONDS));
 	assert_false(test_dso_mapped("/libcheckblock.so"));
 	assert_int_equal(test_log_problems(), 0);
 }

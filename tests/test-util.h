@@ -149,12 +149,12 @@ static inline const char *test_plugin_dir(void)
 	return dir;
 }
 
-/* The refcount the library reports for a class, or -1 if not loaded. */
-static inline long test_class_refcount(const char *name)
+/* The refcount the library reports for a plugin, or -1 if not loaded. */
+static inline long test_plugin_refcount(const char *name)
 {
-	struct checker_class_stats *st;
+	struct checker_plugin_stats *st;
 	long ref = -1;
-	int i, n = checker_class_stats(&st);
+	int i, n = checker_plugin_stats(&st);
 
 	for (i = 0; i < n; i++)
 		if (strcmp(st[i].name, name) == 0 && ref < 0)
@@ -164,11 +164,11 @@ static inline long test_class_refcount(const char *name)
 	return ref;
 }
 
-/* How many loaded classes (registered or pinned) carry this name. */
-static inline int test_class_count(const char *name)
+/* How many loaded plugins (registered or pinned) carry this name. */
+static inline int test_plugin_count(const char *name)
 {
-	struct checker_class_stats *st;
-	int i, found = 0, n = checker_class_stats(&st);
+	struct checker_plugin_stats *st;
+	int i, found = 0, n = checker_plugin_stats(&st);
 
 	for (i = 0; i < n; i++)
 		found += strcmp(st[i].name, name) == 0;

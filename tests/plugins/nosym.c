@@ -2,7 +2,7 @@
 /*
  * nosym.c - test plugin libchecknosym.so: a well-formed shared object that
  * lacks the required libcheck_check. Loading it must fail, be logged once
- * with the file and the missing symbol, and leave no class behind.
+ * with the file and the missing symbol, and leave no plugin behind.
  */
 #include <stdlib.h>
 

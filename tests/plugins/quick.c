@@ -3,8 +3,9 @@
  * quick.c - test plugin libcheckquick.so. Each check starts a detached
  * thread that returns at once. The tests start thousands of them and free
  * the struct checker right after each check, to catch a thread (or the
- * library's thread entry) that reads the caller's memory instead of its own
- * context: the race of DESIGN.md section 2, wrong fix 2.
+ * library's thread entry) that reads the caller's struct checker, which the
+ * daemon may free the moment start_checker_thread() returns, instead of its
+ * own start record (docs/design.md, "The hazard"; thread.c).
  */
 #include <pthread.h>
 #include <stddef.h>
