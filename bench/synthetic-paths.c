@@ -2,9 +2,11 @@
 /*
  * synthetic-paths.c - synthetic paths for benchmarking multipathd at a
  * scale no test machine has block devices for. Linked only into
- * bench/multipathd-bench (see the Makefile); the multipathd that is built
- * and installed does not contain this file, and its hook in daemon.c is a
- * weak symbol that is NULL there.
+ * bench/multipathd-bench (see the Makefile): multipathd's own objects,
+ * linked with -Wl,--wrap=notify_ready, so that the loop's call to
+ * notify_ready() once it is set up (the socket listens, discovery is
+ * done) lands here first. The daemon's code knows nothing of it; the
+ * multipathd that is built and installed does not contain this file.
  *
  * With MULTIPATHD_BENCH_PATHS=N in the environment, the daemon starts with
  * N paths named bench0 ... bench<N-1>, each holding /dev/null open as its
@@ -44,7 +46,8 @@ static unsigned long env_number(const char *name, unsigned long max)
 	return v;
 }
 
-void bench_synthetic_paths(struct daemon *d)
+/* The daemon is set up; it is about to say READY=1 and enter its loop. */
+static void synthetic_paths(struct daemon *d)
 {
 	unsigned long n = env_number("MULTIPATHD_BENCH_PATHS", 1000000);
 	unsigned long hung = env_number("MULTIPATHD_BENCH_MAX_HUNG", 65536);
@@ -72,4 +75,14 @@ void bench_synthetic_paths(struct daemon *d)
 	}
 	mpath_log(MPATH_LOG_NOTICE, "benchmark: %lu synthetic paths asked, %u paths",
 		  n, d->nr_paths);
+}
+
+void __real_notify_ready(struct daemon *d);
+void __wrap_notify_ready(struct daemon *d);
+
+/* notify_ready() as the daemon calls it (-Wl,--wrap=notify_ready). */
+void __wrap_notify_ready(struct daemon *d)
+{
+	synthetic_paths(d);
+	__real_notify_ready(d);
 }

@@ -235,8 +235,6 @@ static int daemon_setup(struct daemon *d)
 	maps_refresh_all(d);
 	if (d->udev)
 		disc_enumerate(d->udev, add_cb, d);
-	if (bench_synthetic_paths)
-		bench_synthetic_paths(d);
 	mpath_log(MPATH_LOG_NOTICE, "multipathd started: %u paths, socket %s",
 		  d->nr_paths, sock);
 	return 0;

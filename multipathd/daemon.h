@@ -122,10 +122,4 @@ char *command_run(struct daemon *d, const char *line, uid_t uid);
 int daemon_run(struct daemon *d);
 int daemon_reconfigure(struct daemon *d);
 
-/*
- * Benchmark builds only (bench/synthetic-paths.c): add synthetic paths at
- * start. Weak: NULL in multipathd itself, which never contains it.
- */
-void bench_synthetic_paths(struct daemon *d) __attribute__((weak));
-
 #endif /* MPATHD_DAEMON_H */
