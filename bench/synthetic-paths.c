@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
 static unsigned long env_number(const char *name, unsigned long max)
@@ -52,7 +53,7 @@ static void synthetic_paths(struct daemon *d)
 	unsigned long n = env_number("MULTIPATHD_BENCH_PATHS", 1000000);
 	unsigned long hung = env_number("MULTIPATHD_BENCH_MAX_HUNG", 65536);
 	bool spread = env_number("MULTIPATHD_BENCH_SPREAD", 1);
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	struct path_facts pf;
 	unsigned long i;
 
@@ -70,8 +71,8 @@ static void synthetic_paths(struct daemon *d)
 	for (i = 0; spread && i < d->nr_paths; i++) {
 		struct path *pp = d->paths[i];
 
-		path_schedule(d, pp, now + pp->interval * 1000000000ull * i /
-					  d->nr_paths);
+		path_schedule(d, pp, now + pp->interval *
+				     MPATH_NSEC_PER_SEC * i / d->nr_paths);
 	}
 	mpath_log(MPATH_LOG_NOTICE, "benchmark: %lu synthetic paths asked, %u paths",
 		  n, d->nr_paths);

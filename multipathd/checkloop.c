@@ -25,9 +25,9 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
-#define NSEC			1000000000ull
 #define POLL_FIRST_NS		(5 * 1000000ull)	/* 5 ms */
 #define POLL_MAX_NS		(250 * 1000000ull)	/* 250 ms */
 /*
@@ -40,11 +40,11 @@
  * A check is never late because of it, and never runs sooner than 4/5 of
  * its interval after the last one.
  */
-#define BATCH_MAX_NS		NSEC
+#define BATCH_MAX_NS		MPATH_NSEC_PER_SEC
 
 static uint64_t batch_ns(const struct path *pp)
 {
-	uint64_t early = pp->interval * NSEC / 5;
+	uint64_t early = pp->interval * MPATH_NSEC_PER_SEC / 5;
 
 	return early < BATCH_MAX_NS ? early : BATCH_MAX_NS;
 }
@@ -115,7 +115,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 	}
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	pp->result_started = pp->started;
-	path_schedule(d, pp, now + pp->interval * NSEC);
+	path_schedule(d, pp, now + pp->interval * MPATH_NSEC_PER_SEC);
 	/* May reschedule it sooner: a reinstatement waiting for a check. */
 	map_path_sync(d, pp);
 	path_check_detach(pp);
@@ -126,7 +126,7 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 	int state;
 
 	if (!checker_selected(&pp->checker)) {
-		path_schedule(d, pp, now + pp->interval * NSEC);
+		path_schedule(d, pp, now + pp->interval * MPATH_NSEC_PER_SEC);
 		return;
 	}
 	checker_check(&pp->checker, pp->state);
@@ -146,7 +146,7 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 
 void checks_run_due(struct daemon *d)
 {
-	uint64_t now = now_ns(), next = UINT64_MAX;
+	uint64_t now = mpath_now_ns(), next = UINT64_MAX;
 	unsigned int i;
 
 	if (d->next_due > now)
@@ -180,7 +180,7 @@ void checks_run_due(struct daemon *d)
 
 void checks_collect(struct daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	/* Backwards: check_done() moves the last entry into slot i. */
@@ -212,7 +212,8 @@ uint64_t checks_next_wakeup(struct daemon *d)
 	for (i = 0; i < d->nr_pending; i++) {
 		struct path *pp = d->pending[i];
 		/* Its deadline: a hung check reports a timeout then. */
-		uint64_t due = pp->started + pp->checker.timeout * NSEC +
+		uint64_t due = pp->started +
+			       pp->checker.timeout * MPATH_NSEC_PER_SEC +
 			       POLL_FIRST_NS;
 
 		if (due < next)
@@ -233,5 +234,5 @@ void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
 	map_path_sync(d, pp);
 	/* Check soon, so that "reinstate" shows the checker's view at once. */
 	if (!failed && !pp->pending)
-		path_schedule(d, pp, now_ns());
+		path_schedule(d, pp, mpath_now_ns());
 }

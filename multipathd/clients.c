@@ -36,12 +36,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
-#define NSEC		1000000000ull
 #define NEVER		UINT64_MAX	/* no deadline */
 #define PAUSE_FIRST_NS	(100 * 1000000ull)	/* accept back-off: 100 ms */
-#define PAUSE_MAX_NS	(2 * NSEC)		/* ... doubling up to 2 s */
+#define PAUSE_MAX_NS	(2 * MPATH_NSEC_PER_SEC)	/* ... up to 2 s */
 
 /* One connected client. Owned by daemon.clients. */
 struct client {
@@ -135,14 +135,15 @@ static const char *over_cap(struct daemon *d, uid_t uid)
 /* By when the next request must be whole: never for root (see above). */
 static uint64_t request_deadline(const struct client *c)
 {
-	return c->uid == 0 ? NEVER : now_ns() + CLIENT_REQUEST_S * NSEC;
+	return c->uid == 0 ? NEVER :
+	       mpath_now_ns() + CLIENT_REQUEST_S * MPATH_NSEC_PER_SEC;
 }
 
 /* After a flush: the next request's clock if all went, else the reply's. */
 static uint64_t next_deadline(const struct client *c, int flushed)
 {
 	return flushed == 1 ? request_deadline(c) :
-	       now_ns() + CLIENT_STALL_S * NSEC;
+	       mpath_now_ns() + CLIENT_STALL_S * MPATH_NSEC_PER_SEC;
 }
 
 /* accept() failed for want of resources: pause, and say so once. */
@@ -152,7 +153,7 @@ static void accept_pause(struct daemon *d, int err)
 			    d->accept_backoff * 2 : PAUSE_FIRST_NS;
 	if (d->accept_backoff > PAUSE_MAX_NS)
 		d->accept_backoff = PAUSE_MAX_NS;
-	d->accept_resume_at = now_ns() + d->accept_backoff;
+	d->accept_resume_at = mpath_now_ns() + d->accept_backoff;
 	listen_pause(d, true);
 	if (!d->accept_starved) {
 		d->accept_starved = true;
@@ -300,7 +301,7 @@ uint64_t clients_next_deadline(struct daemon *d)
 
 void clients_expire(struct daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	for (i = d->nr_clients; i-- > 0;) {

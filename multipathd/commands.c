@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
 /*
@@ -135,7 +136,7 @@ static const char *shown_state(const struct path *pp)
 static void show_paths(struct path *const *paths, unsigned int n,
 		       struct sbuf *sb)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	sb_printf(sb, "%-10s %-8s %-12s %-12s %-8s %-16s %-6s %s\n", "dev",
@@ -157,7 +158,7 @@ static void show_paths(struct path *const *paths, unsigned int n,
 
 static void show_paths_json(struct daemon *d, struct sbuf *sb)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	sb_printf(sb, "{\"paths\": [");
@@ -352,7 +353,8 @@ static void pw_checker(const struct path *pp, char *buf, size_t len)
 /* Upstream's progress bar: X for time gone, then the seconds left. */
 static void pw_next_check(const struct path *pp, char *buf, size_t len)
 {
-	unsigned int left = (unsigned int)(next_check_s(pp, now_ns()) + 0.5);
+	unsigned int left = (unsigned int)(next_check_s(pp, mpath_now_ns()) +
+					   0.5);
 	unsigned int total = pp->interval ? pp->interval : 1, i, x;
 	char bar[11];
 
@@ -757,7 +759,7 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 	if (d->dm)
 		sb_printf(sb, "maps: %u\n", d->nr_maps);
 	sb_printf(sb, "uptime: %.0f s\nchecks started: %lu\nstate changes: %lu\nwake-ups: %lu\n",
-		  (now_ns() - d->start_time) / 1e9, d->checks_started,
+		  (mpath_now_ns() - d->start_time) / 1e9, d->checks_started,
 		  d->state_changes, d->wakeups);
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <libudev.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
 static int ep_add(struct daemon *d, int fd, uint32_t events, uint64_t tag)
@@ -42,8 +43,8 @@ static void timer_arm(struct daemon *d)
 	if (next == d->timer_armed)
 		return;
 	if (next) {
-		its.it_value.tv_sec = next / 1000000000ull;
-		its.it_value.tv_nsec = next % 1000000000ull;
+		its.it_value.tv_sec = next / MPATH_NSEC_PER_SEC;
+		its.it_value.tv_nsec = next % MPATH_NSEC_PER_SEC;
 	}
 	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
 		d->timer_armed = next;
@@ -300,7 +301,7 @@ int daemon_run(struct daemon *d)
 	struct epoll_event events[32];
 	int err;
 
-	d->start_time = now_ns();
+	d->start_time = mpath_now_ns();
 	d->listenfd = d->sigfd = d->timerfd = d->epfd = d->evfd = -1;
 	err = daemon_setup(d);
 	if (err) {

@@ -89,9 +89,6 @@ struct daemon {
 	unsigned long wakeups, state_changes, checks_started;
 };
 
-/* time */
-uint64_t now_ns(void);
-
 /* paths.c */
 struct path *path_find(struct daemon *d, const char *devnode);
 struct path *path_find_devt(struct daemon *d, dev_t devt);

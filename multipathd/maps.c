@@ -36,11 +36,11 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
 
-#define NSEC		1000000000ull
 /* A kernel failure this soon after our reinstatement counts as a flap. */
-#define FLAP_WINDOW_NS	(10 * NSEC)
+#define FLAP_WINDOW_NS	(10 * MPATH_NSEC_PER_SEC)
 #define FLAPS_MAX	8
 
 /* --- lookups ------------------------------------------------------------- */
@@ -300,9 +300,9 @@ void map_path_sync(struct daemon *d, struct path *pp)
 	if (!mp)
 		return;
 	if (pp->operator_failed || path_state_failed(pp->state))
-		sync_fail(d, pp, mp, now_ns());
+		sync_fail(d, pp, mp, mpath_now_ns());
 	else if (mp->dm_failed && path_state_usable(pp->state))
-		sync_reinstate(d, pp, mp, now_ns());
+		sync_reinstate(d, pp, mp, mpath_now_ns());
 }
 
 /* --- reading maps ---------------------------------------------------------------- */
@@ -321,7 +321,7 @@ static void note_flap(struct path *pp, struct map_path *mp, uint64_t now)
 	hold = (uint64_t)pp->set.polling_interval << mp->flaps;
 	if (hold > pp->set.max_polling_interval)
 		hold = pp->set.max_polling_interval;
-	mp->holdoff_until = now + hold * NSEC;
+	mp->holdoff_until = now + hold * MPATH_NSEC_PER_SEC;
 	mpath_log(MPATH_LOG_WARNING, "%s: failed again in map %s by the kernel %.1f s after it was reinstated; not reinstating it for %llu s",
 		  pp->facts.devnode, pp->map ? pp->map->name : "?",
 		  (now - mp->reinstated_at) / 1e9, (unsigned long long)hold);
@@ -393,7 +393,7 @@ static int map_take(struct daemon *d, struct mpath_map *m,
 {
 	struct map_path *old = m->paths, *np;
 	unsigned int nr_old = m->nr_paths, i, j;
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 
 	np = calloc(info->nr_paths ? info->nr_paths : 1, sizeof(*np));
 	if (!np)
@@ -581,7 +581,7 @@ void maps_event(struct daemon *d, const struct dm_uevent *ev)
 	if (strcmp(ev->dm_action, "PATH_FAILED") == 0 && ev->dm_path) {
 		pp = path_find_devt(d, ev->dm_path);
 		if (pp && !pp->pending)
-			path_schedule(d, pp, now_ns());
+			path_schedule(d, pp, mpath_now_ns());
 	}
 }
 

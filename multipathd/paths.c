@@ -15,12 +15,10 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
-
-#define DEFAULT_CHECKER_TIMEOUT	30	/* seconds, when nothing says else */
 
 static int loop_autoclear(const struct path *pp);
 
@@ -39,14 +37,6 @@ static int path_deleted(struct daemon *d, const char *devnode)
 		if (strcmp(d->deleted[i], devnode) == 0)
 			return (int)i;
 	return -1;
-}
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 struct path *path_find(struct daemon *d, const char *devnode)
@@ -114,9 +104,9 @@ void path_apply_config(struct daemon *d, struct path *pp, bool reselect)
 			     pp->facts.is_scsi, set);
 	timeout = set->checker_timeout ? set->checker_timeout :
 		  pp->facts.scsi_timeout ? pp->facts.scsi_timeout :
-		  DEFAULT_CHECKER_TIMEOUT;
+		  MPATH_DEFAULT_CHECK_TIMEOUT_S;
 	pp->interval = set->polling_interval;
-	path_schedule(d, pp, now_ns());
+	path_schedule(d, pp, mpath_now_ns());
 	if (!reselect && checker_selected(&pp->checker) &&
 	    strcmp(checker_name(&pp->checker), set->checker) == 0) {
 		pp->checker.timeout = timeout;

@@ -23,6 +23,17 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* The fake clock, for the daemon's file included below. */
+static uint64_t fake_now;
+
+static uint64_t fake_now_ns(void)
+{
+	return fake_now;
+}
+#define mpath_now_ns fake_now_ns
+
 #include "../multipathd/checkloop.c"
 
 #define MS		1000000ull
@@ -31,17 +42,11 @@
 
 /* --- fakes: the clock, the checker, device-mapper ------------------------ */
 
-static uint64_t fake_now;
 static int script[MAX_PATHS];		/* what a check of path i reports */
 static unsigned int starts[MAX_PATHS];	/* checks started per path */
 static uint64_t batch_seen;		/* largest "how early" of a start */
 static unsigned int synced[MAX_PATHS];	/* results handed to the map */
 static int synced_state[MAX_PATHS];	/* the state each last saw */
-
-uint64_t now_ns(void)
-{
-	return fake_now;
-}
 
 void path_check_detach(struct path *pp)
 {

@@ -19,6 +19,15 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* A fixed clock: every next_check is relative to it. */
+static uint64_t fake_now_ns(void)
+{
+	return 1000000000ull * 100;
+}
+#define mpath_now_ns fake_now_ns
+
 #include "../multipathd/cli-parse.c"
 #include "../multipathd/commands.c"
 
@@ -30,11 +39,6 @@ static struct {
 	char last[64];
 	int add_ret;
 } calls;
-
-uint64_t now_ns(void)
-{
-	return 1000000000ull * 100;	/* every next_check is relative to it */
-}
 
 struct path *path_find(struct daemon *d, const char *devnode)
 {
@@ -160,7 +164,7 @@ static void mkpath(struct path *pp, const char *name, unsigned int maj,
 	pp->state = state;
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	pp->interval = 10;
-	pp->next_check = now_ns() + 4 * 1000000000ull;
+	pp->next_check = fake_now_ns() + 4 * 1000000000ull;
 	pp->fd = -1;
 }
 

@@ -26,6 +26,17 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* The fake clock, for the daemon's file included below. */
+static uint64_t fake_now;
+
+static uint64_t fake_now_ns(void)
+{
+	return fake_now;
+}
+#define mpath_now_ns fake_now_ns
+
 #include "../multipathd/maps.c"
 
 #define S		1000000000ull
@@ -147,16 +158,10 @@ int dm_reinstate_path(const char *map, dev_t devt)
 
 /* --- fakes of the rest of the daemon --------------------------------------- */
 
-static uint64_t fake_now;
 static struct daemon d;
 static unsigned int reselected[MAX_PATHS];	/* path_apply_config(reselect) */
 static uint64_t scheduled_at[MAX_PATHS];	/* last path_schedule() */
 static unsigned int busy_jobs;			/* of class "tur", for stats */
-
-uint64_t now_ns(void)
-{
-	return fake_now;
-}
 
 static int index_of(const struct path *pp)
 {
