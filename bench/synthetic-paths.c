@@ -11,7 +11,7 @@
  * With MULTIPATHD_BENCH_PATHS=N in the environment, the daemon starts with
  * N paths named bench0 ... bench<N-1>, each holding /dev/null open as its
  * device (so a path costs the descriptor a real one costs). They go through
- * path_add() like discovered devices: the configuration must let "bench*"
+ * device_add() like discovered devices: the configuration must let "bench*"
  * through its blacklist and select a checker for them (vendor "BENCH",
  * product "SYNTHETIC"), normally one of bench/plugins.
  *
@@ -29,6 +29,10 @@
 
 #include "mpath_time.h"
 #include "daemon.h"
+#include "devices.h"
+#include "notify.h"
+#include "paths.h"
+#include "schedule.h"
 
 static unsigned long env_number(const char *name, unsigned long max)
 {
@@ -66,16 +70,16 @@ static void synthetic_paths(struct daemon *d)
 		snprintf(pf.devpath, sizeof(pf.devpath), "/dev/null");
 		snprintf(pf.vendor, sizeof(pf.vendor), "BENCH");
 		snprintf(pf.product, sizeof(pf.product), "SYNTHETIC");
-		path_add(d, &pf);
+		device_add(d, &pf);
 	}
-	for (i = 0; spread && i < d->nr_paths; i++) {
-		struct path *pp = d->paths[i];
+	for (i = 0; spread && i < d->paths.nr; i++) {
+		struct path *pp = d->paths.list[i];
 
-		path_schedule(d, pp, now + pp->interval *
-				     MPATH_NSEC_PER_SEC * i / d->nr_paths);
+		sched_path_at(&d->sched, pp, now + pp->interval *
+			      MPATH_NSEC_PER_SEC * i / d->paths.nr);
 	}
 	mpath_log(MPATH_LOG_NOTICE, "benchmark: %lu synthetic paths asked, %u paths",
-		  n, d->nr_paths);
+		  n, d->paths.nr);
 }
 
 void __real_notify_ready(struct daemon *d);
