@@ -301,13 +301,15 @@ $(O)/bench/plugins/libcheckbhang.so: bench/plugins/bench-hang.c $(LIB_HEADERS) $
 
 # multipathd with synthetic paths (bench/synthetic-paths.c) for the daemon
 # benchmarks: the same objects plus that file, which multipathd itself
-# never contains. Never installed.
+# never contains, entered through the daemon's call to notify_ready() when
+# it is set up (--wrap). Never installed.
 $(O)/bench/synthetic-paths.o: bench/synthetic-paths.c $(wildcard multipathd/*.h) $(LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Imultipathd -c -o $@ $<
 
 $(O)/bench/multipathd-bench: $(MPATHD_OBJS) $(O)/bench/synthetic-paths.o $(LIB_DEVLINK)
-	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(MPATHD_OBJS) \
+	$(CC) -pthread -Wl,-z,defs -Wl,-z,relro -Wl,-z,now -Wl,--wrap=notify_ready \
+		-o $@ $(MPATHD_OBJS) \
 		$(O)/bench/synthetic-paths.o -L$(O)/libmultipath -lmultipath \
 		-Wl,-rpath,'$$ORIGIN/../libmultipath' $(UDEV_LIBS) $(DM_LIBS) $(SYSTEMD_LIBS) \
 		$(SAN_FLAGS) $(LDFLAGS)

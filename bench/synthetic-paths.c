@@ -2,14 +2,16 @@
 /*
  * synthetic-paths.c - synthetic paths for benchmarking multipathd at a
  * scale no test machine has block devices for. Linked only into
- * bench/multipathd-bench (see the Makefile); the multipathd that is built
- * and installed does not contain this file, and its hook in daemon.c is a
- * weak symbol that is NULL there.
+ * bench/multipathd-bench (see the Makefile): multipathd's own objects,
+ * linked with -Wl,--wrap=notify_ready, so that the loop's call to
+ * notify_ready() once it is set up (the socket listens, discovery is
+ * done) lands here first. The daemon's code knows nothing of it; the
+ * multipathd that is built and installed does not contain this file.
  *
  * With MULTIPATHD_BENCH_PATHS=N in the environment, the daemon starts with
  * N paths named bench0 ... bench<N-1>, each holding /dev/null open as its
  * device (so a path costs the descriptor a real one costs). They go through
- * path_add() like discovered devices: the configuration must let "bench*"
+ * device_add() like discovered devices: the configuration must let "bench*"
  * through its blacklist and select a checker for them (vendor "BENCH",
  * product "SYNTHETIC"), normally one of bench/plugins.
  *
@@ -25,7 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpath_time.h"
 #include "daemon.h"
+#include "devices.h"
+#include "notify.h"
+#include "paths.h"
+#include "schedule.h"
 
 static unsigned long env_number(const char *name, unsigned long max)
 {
@@ -44,12 +51,13 @@ static unsigned long env_number(const char *name, unsigned long max)
 	return v;
 }
 
-void bench_synthetic_paths(struct daemon *d)
+/* The daemon is set up; it is about to say READY=1 and enter its loop. */
+static void synthetic_paths(struct daemon *d)
 {
 	unsigned long n = env_number("MULTIPATHD_BENCH_PATHS", 1000000);
 	unsigned long hung = env_number("MULTIPATHD_BENCH_MAX_HUNG", 65536);
 	bool spread = env_number("MULTIPATHD_BENCH_SPREAD", 1);
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	struct path_facts pf;
 	unsigned long i;
 
@@ -62,14 +70,24 @@ void bench_synthetic_paths(struct daemon *d)
 		snprintf(pf.devpath, sizeof(pf.devpath), "/dev/null");
 		snprintf(pf.vendor, sizeof(pf.vendor), "BENCH");
 		snprintf(pf.product, sizeof(pf.product), "SYNTHETIC");
-		path_add(d, &pf);
+		device_add(d, &pf);
 	}
-	for (i = 0; spread && i < d->nr_paths; i++) {
-		struct path *pp = d->paths[i];
+	for (i = 0; spread && i < d->paths.nr; i++) {
+		struct path *pp = d->paths.list[i];
 
-		path_schedule(d, pp, now + pp->interval * 1000000000ull * i /
-					  d->nr_paths);
+		sched_path_at(&d->sched, pp, now + pp->interval *
+			      MPATH_NSEC_PER_SEC * i / d->paths.nr);
 	}
 	mpath_log(MPATH_LOG_NOTICE, "benchmark: %lu synthetic paths asked, %u paths",
-		  n, d->nr_paths);
+		  n, d->paths.nr);
+}
+
+void __real_notify_ready(struct daemon *d);
+void __wrap_notify_ready(struct daemon *d);
+
+/* notify_ready() as the daemon calls it (-Wl,--wrap=notify_ready). */
+void __wrap_notify_ready(struct daemon *d)
+{
+	synthetic_paths(d);
+	__real_notify_ready(d);
 }

@@ -9,6 +9,9 @@
  * but the parser is fuzzed and a typo should cost a warning, not the
  * daemon's memory or minutes of its time, so a pattern's length, size and
  * shape are checked (blacklist_pattern_cost()) before regcomp() sees it.
+ *
+ * Called by: config.c and config-parse.c (building and judging).
+ * Calls: nothing of multipathd's.
  */
 #include <errno.h>
 #include <stdlib.h>

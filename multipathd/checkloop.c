@@ -12,24 +12,31 @@
  * check is in flight. With nothing in flight and nothing due, the loop
  * sleeps until the next check is due.
  *
- * Cost at scale: the paths in flight are kept in their own array, so
- * collecting results costs the number in flight, not the number of paths.
- * daemon.next_due is a lower bound of when any path not in flight is next
- * due (path_schedule() keeps it one); the table is walked only when that
- * moment comes, and that walk starts every check due soon (batch_ns())
- * and recomputes the bound. Wake-ups for results or commands cost no walk.
+ * Cost at scale: the paths in flight are kept in their own array
+ * (schedule.h), so collecting results costs the number in flight, not the
+ * number of paths. sched.next_due is a lower bound of when any path not in
+ * flight is next due (sched_path_at() keeps it one); the table is walked
+ * only when that moment comes, and that walk starts every check due soon
+ * (batch_ns()) and recomputes the bound. Wake-ups for results or commands
+ * cost no walk.
+ *
+ * Called by: daemon.c (each turn of the loop), commands.c ("fail path",
+ * "reinstate path").
+ * Calls: schedule.c (the bookkeeping), paths.c (loop devices being
+ * detached), maps.c (each result and command; sweeping retired slots).
  *
  * Event-loop thread only (see daemon.h).
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
+#include "mpath_time.h"
+#include "checkloop.h"
 #include "daemon.h"
+#include "maps.h"
+#include "paths.h"
+#include "schedule.h"
 
-#define NSEC			1000000000ull
-#define POLL_FIRST_NS		(5 * 1000000ull)	/* 5 ms */
-#define POLL_MAX_NS		(250 * 1000000ull)	/* 250 ms */
 /*
  * When the first check is due, every check due within a fifth of its
  * path's interval (at most BATCH_MAX_NS) starts with it, a little early.
@@ -40,54 +47,13 @@
  * A check is never late because of it, and never runs sooner than 4/5 of
  * its interval after the last one.
  */
-#define BATCH_MAX_NS		NSEC
+#define BATCH_MAX_NS		MPATH_NSEC_PER_SEC
 
 static uint64_t batch_ns(const struct path *pp)
 {
-	uint64_t early = pp->interval * NSEC / 5;
+	uint64_t early = pp->interval * MPATH_NSEC_PER_SEC / 5;
 
 	return early < BATCH_MAX_NS ? early : BATCH_MAX_NS;
-}
-
-/* A path in one of these states may carry I/O. */
-bool path_state_usable(int state)
-{
-	return state == PATH_UP || state == PATH_GHOST;
-}
-
-/* States that mean the path must not carry I/O; others decide nothing. */
-bool path_state_failed(int state)
-{
-	return state == PATH_DOWN || state == PATH_TIMEOUT ||
-	       state == PATH_SHAKY || state == PATH_DISCONNECTED;
-}
-
-/* Set when the path is next due, keeping daemon.next_due a lower bound. */
-void path_schedule(struct daemon *d, struct path *pp, uint64_t when)
-{
-	pp->next_check = when;
-	if (when < d->next_due)
-		d->next_due = when;
-}
-
-/* Into daemon.pending: sized with the path table, so it never grows here. */
-static void pending_add(struct daemon *d, struct path *pp)
-{
-	pp->pending = true;
-	pp->pending_slot = d->nr_pending;
-	d->pending[d->nr_pending++] = pp;
-}
-
-void path_pending_clear(struct daemon *d, struct path *pp)
-{
-	struct path *last;
-
-	if (!pp->pending)
-		return;
-	pp->pending = false;
-	last = d->pending[--d->nr_pending];
-	d->pending[pp->pending_slot] = last;
-	last->pending_slot = pp->pending_slot;
 }
 
 static void check_done(struct daemon *d, struct path *pp, int state,
@@ -96,7 +62,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 	const char *msg = checker_message(&pp->checker);
 	unsigned int max = pp->set.max_polling_interval;
 
-	path_pending_clear(d, pp);
+	sched_pending_clear(&d->sched, pp);
 	pp->checks++;
 	if (state != pp->state) {
 		mpath_log(MPATH_LOG_NOTICE, "%s: %s -> %s (%s%s%s)",
@@ -105,7 +71,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 			  *msg ? ": " : "", msg);
 		pp->state = state;
 		pp->last_change = now;
-		d->state_changes++;
+		sched_state_changed(&d->sched);
 		pp->interval = pp->set.polling_interval;
 	} else if (path_state_usable(state)) {
 		/* Quiet and healthy: look less often, up to the maximum. */
@@ -115,7 +81,7 @@ static void check_done(struct daemon *d, struct path *pp, int state,
 	}
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	pp->result_started = pp->started;
-	path_schedule(d, pp, now + pp->interval * NSEC);
+	sched_path_at(&d->sched, pp, now + pp->interval * MPATH_NSEC_PER_SEC);
 	/* May reschedule it sooner: a reinstatement waiting for a check. */
 	map_path_sync(d, pp);
 	path_check_detach(pp);
@@ -126,101 +92,71 @@ static void check_start(struct daemon *d, struct path *pp, uint64_t now)
 	int state;
 
 	if (!checker_selected(&pp->checker)) {
-		path_schedule(d, pp, now + pp->interval * NSEC);
+		sched_path_at(&d->sched, pp,
+			      now + pp->interval * MPATH_NSEC_PER_SEC);
 		return;
 	}
 	checker_check(&pp->checker, pp->state);
-	pp->started = now;
-	d->checks_started++;
+	sched_started(&d->sched, pp, now);
 	state = checker_get_state(&pp->checker);
 	if (state != PATH_PENDING) {
 		check_done(d, pp, state, now);
 		return;
 	}
-	pending_add(d, pp);
-	if (d->nr_pending == 1) {
-		d->poll_backoff = POLL_FIRST_NS;
-		d->poll_pending_at = now + d->poll_backoff;
-	}
+	sched_pending_add(&d->sched, pp, now);
 }
 
 void checks_run_due(struct daemon *d)
 {
-	uint64_t now = now_ns(), next = UINT64_MAX;
+	uint64_t now = mpath_now_ns(), next = UINT64_MAX;
 	unsigned int i;
 
-	if (d->next_due > now)
+	if (d->sched.next_due > now)
 		return;
 	/*
 	 * The bound may be stale (a path that was due went away, or was
 	 * rescheduled later): start a batch only when a check is really due,
 	 * else every such wake-up would start a few early.
 	 */
-	for (i = 0; i < d->nr_paths && next > now; i++) {
-		struct path *pp = d->paths[i];
+	for (i = 0; i < d->paths.nr && next > now; i++) {
+		struct path *pp = d->paths.list[i];
 
 		if (!pp->pending && pp->next_check < next)
 			next = pp->next_check;
 	}
 	if (next > now) {
-		d->next_due = next;
+		sched_walked(&d->sched, next);
 		return;
 	}
 	next = UINT64_MAX;
-	for (i = 0; i < d->nr_paths; i++) {
-		struct path *pp = d->paths[i];
+	for (i = 0; i < d->paths.nr; i++) {
+		struct path *pp = d->paths.list[i];
 
 		if (!pp->pending && pp->next_check <= now + batch_ns(pp))
 			check_start(d, pp, now);
 		if (!pp->pending && pp->next_check < next)
 			next = pp->next_check;
 	}
-	d->next_due = next;
+	sched_walked(&d->sched, next);
 }
 
 void checks_collect(struct daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	/* Backwards: check_done() moves the last entry into slot i. */
-	for (i = d->nr_pending; i-- > 0;) {
-		struct path *pp = d->pending[i];
+	for (i = d->sched.nr_pending; i-- > 0;) {
+		struct path *pp = d->sched.pending[i];
 		int state = checker_get_state(&pp->checker);
 
 		if (state != PATH_PENDING)
 			check_done(d, pp, state, now);
 	}
 	/* A check that completed may have been the last to read a slot. */
-	if (d->ctx_retired)
+	if (d->maps.retired)
 		maps_sweep_retired(d);
-	if (d->nr_pending && now >= d->poll_pending_at) {
-		d->poll_backoff *= 2;
-		if (d->poll_backoff > POLL_MAX_NS)
-			d->poll_backoff = POLL_MAX_NS;
-		d->poll_pending_at = now + d->poll_backoff;
-	}
-}
-
-/* When the loop must next wake up: 0 means never (nothing to do). */
-uint64_t checks_next_wakeup(struct daemon *d)
-{
-	/* 0: the table was never walked; the timer takes 1 as "at once". */
-	uint64_t next = d->next_due ? d->next_due : 1;
-	unsigned int i;
-
-	for (i = 0; i < d->nr_pending; i++) {
-		struct path *pp = d->pending[i];
-		/* Its deadline: a hung check reports a timeout then. */
-		uint64_t due = pp->started + pp->checker.timeout * NSEC +
-			       POLL_FIRST_NS;
-
-		if (due < next)
-			next = due;
-	}
-	if (d->nr_pending && d->poll_pending_at < next)
-		next = d->poll_pending_at;
-	return next == UINT64_MAX ? 0 : next;
+	sched_poll_step(&d->sched, now);
 }
 
 void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
@@ -233,5 +169,5 @@ void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
 	map_path_sync(d, pp);
 	/* Check soon, so that "reinstate" shows the checker's view at once. */
 	if (!failed && !pp->pending)
-		path_schedule(d, pp, now_ns());
+		sched_path_at(&d->sched, pp, mpath_now_ns());
 }

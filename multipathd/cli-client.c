@@ -4,6 +4,9 @@
  * sends one command and prints the reply; "multipathd -k" reads commands
  * at a prompt. Runs in a short-lived process of its own, so errors go
  * straight to stderr rather than through the daemon's log.
+ *
+ * Called by: main.c (the client mode).
+ * Calls: cli.c (the connection and the wire format).
  */
 #include <errno.h>
 #include <stdio.h>

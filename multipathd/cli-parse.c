@@ -5,6 +5,9 @@
  * for the error reply, and cli_needs_root() says which commands change
  * anything. Pure functions of their arguments: no I/O, no state, no log,
  * so any thread may call them and the fuzzer can drive them directly.
+ *
+ * Called by: commands.c, discovery.c (MAJ:MIN).
+ * Calls: nothing of multipathd's.
  */
 #include <errno.h>
 #include <stdarg.h>

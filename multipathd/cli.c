@@ -7,6 +7,10 @@
  *
  * Nothing here logs: every failure is returned as -errno, and the daemon
  * decides what is worth reporting.
+ *
+ * Called by: clients.c (connections), daemon.c (the listening socket),
+ * cli-client.c (the client's side).
+ * Calls: nothing of multipathd's.
  */
 #include <errno.h>
 #include <fcntl.h>

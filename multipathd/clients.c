@@ -26,6 +26,10 @@
  * - Out of file descriptors, accept() fails and the socket stays readable:
  *   accepting pauses (with back-off, logged once) instead of spinning.
  *
+ * Called by: daemon.c (the listening socket, the clients' sockets, the
+ * timer, shutdown).
+ * Calls: commands.c (a request's reply), cli.c (the wire format).
+ *
  * Event-loop thread only (daemon.h).
  */
 #include <errno.h>
@@ -36,19 +40,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mpath_time.h"
+#include "cli.h"
+#include "clients.h"
+#include "commands.h"
 #include "daemon.h"
 
-#define NSEC		1000000000ull
 #define NEVER		UINT64_MAX	/* no deadline */
 #define PAUSE_FIRST_NS	(100 * 1000000ull)	/* accept back-off: 100 ms */
-#define PAUSE_MAX_NS	(2 * NSEC)		/* ... doubling up to 2 s */
+#define PAUSE_MAX_NS	(2 * MPATH_NSEC_PER_SEC)	/* ... up to 2 s */
 
 /* One connected client. Owned by daemon.clients. */
 struct client {
 	struct cli_conn *conn;
 	uid_t uid;
 	uint64_t deadline;	/* request whole by / reply moved by (ns) */
-	size_t counted;		/* its bytes in daemon.client_output */
+	size_t counted;		/* its bytes in daemon.clients.output */
 };
 
 static int ep_mod(struct daemon *d, int fd, uint32_t events, void *tag)
@@ -64,27 +71,27 @@ static void listen_pause(struct daemon *d, bool pause)
 	struct epoll_event ev = { .events = pause ? 0 : EPOLLIN,
 				  .data.u64 = TAG_LISTEN };
 
-	if (d->listen_paused == pause)
+	if (d->clients.listen_paused == pause)
 		return;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, d->listenfd, &ev) == 0)
-		d->listen_paused = pause;
+		d->clients.listen_paused = pause;
 }
 
 unsigned int clients_of_uid(struct daemon *d, uid_t uid)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < d->nr_clients; i++)
-		n += d->clients[i]->uid == uid;
+	for (i = 0; i < d->clients.nr; i++)
+		n += d->clients.list[i]->uid == uid;
 	return n;
 }
 
-/* Keep daemon.client_output equal to what non-root clients hold queued. */
+/* Keep daemon.clients.output equal to what non-root clients hold queued. */
 static void output_account(struct daemon *d, struct client *c)
 {
 	size_t now = c->uid == 0 ? 0 : cli_conn_pending(c->conn);
 
-	d->client_output = d->client_output - c->counted + now;
+	d->clients.output = d->clients.output - c->counted + now;
 	c->counted = now;
 }
 
@@ -92,13 +99,13 @@ static void client_close(struct daemon *d, struct client *c)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_clients; i++) {
-		if (d->clients[i] == c) {
-			d->clients[i] = d->clients[--d->nr_clients];
+	for (i = 0; i < d->clients.nr; i++) {
+		if (d->clients.list[i] == c) {
+			d->clients.list[i] = d->clients.list[--d->clients.nr];
 			break;
 		}
 	}
-	d->client_output -= c->counted;
+	d->clients.output -= c->counted;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, cli_conn_fd(c->conn), NULL);
 	cli_conn_free(c->conn);
 	free(c);
@@ -121,10 +128,10 @@ static const char *over_cap(struct daemon *d, uid_t uid)
 	unsigned int others = 0, i;
 
 	if (uid == 0)
-		return d->nr_clients >= CLIENTS_MAX ?
+		return d->clients.nr >= CLIENTS_MAX ?
 		       CLI_REPLY_FAIL "too many connections\n" : NULL;
-	for (i = 0; i < d->nr_clients; i++)
-		others += d->clients[i]->uid != 0;
+	for (i = 0; i < d->clients.nr; i++)
+		others += d->clients.list[i]->uid != 0;
 	if (others >= CLIENTS_MAX - CLIENTS_ROOT_ROOM)
 		return CLI_REPLY_FAIL "too many connections; try again later\n";
 	if (clients_of_uid(d, uid) >= CLIENTS_PER_UID)
@@ -135,27 +142,29 @@ static const char *over_cap(struct daemon *d, uid_t uid)
 /* By when the next request must be whole: never for root (see above). */
 static uint64_t request_deadline(const struct client *c)
 {
-	return c->uid == 0 ? NEVER : now_ns() + CLIENT_REQUEST_S * NSEC;
+	return c->uid == 0 ? NEVER :
+	       mpath_now_ns() + CLIENT_REQUEST_S * MPATH_NSEC_PER_SEC;
 }
 
 /* After a flush: the next request's clock if all went, else the reply's. */
 static uint64_t next_deadline(const struct client *c, int flushed)
 {
 	return flushed == 1 ? request_deadline(c) :
-	       now_ns() + CLIENT_STALL_S * NSEC;
+	       mpath_now_ns() + CLIENT_STALL_S * MPATH_NSEC_PER_SEC;
 }
 
 /* accept() failed for want of resources: pause, and say so once. */
 static void accept_pause(struct daemon *d, int err)
 {
-	d->accept_backoff = d->accept_backoff ?
-			    d->accept_backoff * 2 : PAUSE_FIRST_NS;
-	if (d->accept_backoff > PAUSE_MAX_NS)
-		d->accept_backoff = PAUSE_MAX_NS;
-	d->accept_resume_at = now_ns() + d->accept_backoff;
+	d->clients.accept_backoff = d->clients.accept_backoff ?
+			    d->clients.accept_backoff * 2 : PAUSE_FIRST_NS;
+	if (d->clients.accept_backoff > PAUSE_MAX_NS)
+		d->clients.accept_backoff = PAUSE_MAX_NS;
+	d->clients.accept_resume_at = mpath_now_ns() +
+				      d->clients.accept_backoff;
 	listen_pause(d, true);
-	if (!d->accept_starved) {
-		d->accept_starved = true;
+	if (!d->clients.accept_starved) {
+		d->clients.accept_starved = true;
 		mpath_log(MPATH_LOG_ERR, "cannot accept command connections: %s; pausing (checking goes on)",
 			  strerror(err));
 	}
@@ -177,11 +186,11 @@ void clients_accept(struct daemon *d)
 				accept_pause(d, errno);
 			return;
 		}
-		if (d->accept_starved) {
-			d->accept_starved = false;
+		if (d->clients.accept_starved) {
+			d->clients.accept_starved = false;
 			mpath_log(MPATH_LOG_NOTICE, "accepting command connections again");
 		}
-		d->accept_backoff = 0;
+		d->clients.accept_backoff = 0;
 		conn = cli_conn_new(fd);
 		if (!conn)
 			continue;	/* cli_conn_new closed it */
@@ -190,16 +199,18 @@ void clients_accept(struct daemon *d)
 			refuse(conn, why);
 			continue;
 		}
-		if (d->nr_clients == d->cap_clients) {
-			unsigned int cap = d->cap_clients ? d->cap_clients * 2 : 16;
-			struct client **p = realloc(d->clients, cap * sizeof(*p));
+		if (d->clients.nr == d->clients.cap) {
+			unsigned int cap = d->clients.cap ?
+					   d->clients.cap * 2 : 16;
+			struct client **p = realloc(d->clients.list,
+						    cap * sizeof(*p));
 
 			if (!p) {
 				refuse(conn, CLI_REPLY_FAIL "out of memory\n");
 				continue;
 			}
-			d->clients = p;
-			d->cap_clients = cap;
+			d->clients.list = p;
+			d->clients.cap = cap;
 		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
@@ -209,7 +220,7 @@ void clients_accept(struct daemon *d)
 		c->conn = conn;
 		c->uid = cli_conn_uid(conn);
 		c->deadline = request_deadline(c);
-		d->clients[d->nr_clients++] = c;
+		d->clients.list[d->clients.nr++] = c;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
@@ -224,7 +235,7 @@ void clients_accept(struct daemon *d)
  */
 static char *run(struct daemon *d, struct client *c, const char *line)
 {
-	if (c->uid != 0 && d->client_output >= CLIENTS_OUTPUT_MAX)
+	if (c->uid != 0 && d->clients.output >= CLIENTS_OUTPUT_MAX)
 		return strdup(CLI_REPLY_FAIL "busy: too many replies are waiting to be read; try again\n");
 	return command_run(d, line, c->uid);
 }
@@ -288,23 +299,24 @@ close:
 
 uint64_t clients_next_deadline(struct daemon *d)
 {
-	uint64_t next = d->listen_paused ? d->accept_resume_at : 0;
+	uint64_t next = d->clients.listen_paused ?
+			d->clients.accept_resume_at : 0;
 	unsigned int i;
 
-	for (i = 0; i < d->nr_clients; i++)
-		if (d->clients[i]->deadline != NEVER &&
-		    (!next || d->clients[i]->deadline < next))
-			next = d->clients[i]->deadline;
+	for (i = 0; i < d->clients.nr; i++)
+		if (d->clients.list[i]->deadline != NEVER &&
+		    (!next || d->clients.list[i]->deadline < next))
+			next = d->clients.list[i]->deadline;
 	return next;
 }
 
 void clients_expire(struct daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
-	for (i = d->nr_clients; i-- > 0;) {
-		struct client *c = d->clients[i];
+	for (i = d->clients.nr; i-- > 0;) {
+		struct client *c = d->clients.list[i];
 
 		if (c->deadline > now)
 			continue;
@@ -313,7 +325,7 @@ void clients_expire(struct daemon *d)
 			  "its reply was not read" : "no whole request in time");
 		client_close(d, c);	/* moves the last one to i */
 	}
-	if (d->listen_paused && now >= d->accept_resume_at) {
+	if (d->clients.listen_paused && now >= d->clients.accept_resume_at) {
 		listen_pause(d, false);
 		clients_accept(d);
 	}
@@ -321,9 +333,9 @@ void clients_expire(struct daemon *d)
 
 void clients_close_all(struct daemon *d)
 {
-	while (d->nr_clients)
-		client_close(d, d->clients[d->nr_clients - 1]);
-	free(d->clients);
-	d->clients = NULL;
-	d->cap_clients = 0;
+	while (d->clients.nr)
+		client_close(d, d->clients.list[d->clients.nr - 1]);
+	free(d->clients.list);
+	d->clients.list = NULL;
+	d->clients.cap = 0;
 }

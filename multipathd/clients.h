@@ -11,11 +11,24 @@
 #ifndef MPATHD_CLIENTS_H
 #define MPATHD_CLIENTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct daemon;
 struct client;
+
+/* The connections and the accepting state: part of struct daemon. */
+struct client_table {
+	struct client **list;		/* open CLI connections */
+	unsigned int nr, cap;
+	size_t output;			/* reply bytes non-root clients hold */
+	bool listen_paused;		/* accepting paused (out of fds) */
+	bool accept_starved;		/* that was logged */
+	uint64_t accept_resume_at;	/* when to try again */
+	uint64_t accept_backoff;	/* ns, doubles while it fails */
+};
 
 /* The limits; see clients.c for why each is what it is. */
 #define CLIENTS_MAX		256	/* connections in all */

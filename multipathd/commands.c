@@ -6,6 +6,11 @@
  * conventions where scripts depend on them: "ok\n" for a change done,
  * "fail\n" and the reason for a refusal (cli.h), and its % wildcards.
  *
+ * Called by: clients.c (each request).
+ * Calls: checkloop.c ("fail path", "reinstate path"), devices.c ("add
+ * path", "del path"), paths.c and maps.c (lookups), discovery.c, the
+ * configuration (show config), cli-parse.c.
+ *
  * Event-loop thread only (see daemon.h): replies are built from the path
  * table between two events, so they are always a consistent view.
  */
@@ -17,7 +22,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "mpath_time.h"
+#include "checkloop.h"
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
 #include "daemon.h"
+#include "devices.h"
+#include "discovery.h"
+#include "maps.h"
+#include "paths.h"
 
 /*
  * The largest reply built. Any user may ask for a format that repeats a
@@ -135,7 +149,7 @@ static const char *shown_state(const struct path *pp)
 static void show_paths(struct path *const *paths, unsigned int n,
 		       struct sbuf *sb)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	sb_printf(sb, "%-10s %-8s %-12s %-12s %-8s %-16s %-6s %s\n", "dev",
@@ -157,12 +171,12 @@ static void show_paths(struct path *const *paths, unsigned int n,
 
 static void show_paths_json(struct daemon *d, struct sbuf *sb)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
 	sb_printf(sb, "{\"paths\": [");
-	for (i = 0; i < d->nr_paths; i++) {
-		const struct path *pp = d->paths[i];
+	for (i = 0; i < d->paths.nr; i++) {
+		const struct path *pp = d->paths.list[i];
 
 		sb_printf(sb, "%s\n  {\"dev\": ", i ? "," : "");
 		sb_json_str(sb, pp->facts.devnode);
@@ -181,7 +195,7 @@ static void show_paths_json(struct daemon *d, struct sbuf *sb)
 		sb_json_str(sb, pp->msg);
 		sb_printf(sb, "}");
 	}
-	sb_printf(sb, "%s]}\n", d->nr_paths ? "\n" : "");
+	sb_printf(sb, "%s]}\n", d->paths.nr ? "\n" : "");
 }
 
 static void devt_str(char buf[24], dev_t devt)
@@ -206,8 +220,8 @@ static void show_maps(struct daemon *d, struct sbuf *sb)
 	}
 	sb_printf(sb, "%-16s %-10s %-6s %-40s %s\n", "map", "dev_t", "paths",
 		  "uuid", "alias");
-	for (i = 0; i < d->nr_maps; i++) {
-		const struct mpath_map *m = d->maps[i];
+	for (i = 0; i < d->maps.nr; i++) {
+		const struct mpath_map *m = d->maps.list[i];
 
 		devt_str(devt, m->devt);
 		sb_printf(sb, "%-16s %-10s %-6u %-40s %s\n", m->name, devt,
@@ -352,7 +366,8 @@ static void pw_checker(const struct path *pp, char *buf, size_t len)
 /* Upstream's progress bar: X for time gone, then the seconds left. */
 static void pw_next_check(const struct path *pp, char *buf, size_t len)
 {
-	unsigned int left = (unsigned int)(next_check_s(pp, now_ns()) + 0.5);
+	unsigned int left = (unsigned int)(next_check_s(pp, mpath_now_ns()) +
+					   0.5);
 	unsigned int total = pp->interval ? pp->interval : 1, i, x;
 	char bar[11];
 
@@ -610,7 +625,8 @@ static void show_paths_fmt(struct daemon *d, const struct cli_request *req,
 	}
 	letters[i] = '\0';
 	print_formatted(sb, req->fmt, req->raw, letters, headers,
-			(const void *const *)d->paths, d->nr_paths, path_value);
+			(const void *const *)d->paths.list, d->paths.nr,
+			path_value);
 }
 
 /* Without a format: upstream's map list, "%n %d %w". */
@@ -627,8 +643,8 @@ static void show_maps_fmt(struct daemon *d, const struct cli_request *req,
 	}
 	letters[i] = '\0';
 	print_formatted(sb, *req->fmt ? req->fmt : "%n %d %w", req->raw,
-			letters, headers, (const void *const *)d->maps,
-			d->nr_maps, map_value);
+			letters, headers, (const void *const *)d->maps.list,
+			d->maps.nr, map_value);
 }
 
 /*
@@ -642,8 +658,8 @@ static void show_topology(struct daemon *d, struct sbuf *sb)
 	char buf[WC_VALUE_MAX], devt[24];
 	unsigned int i, j;
 
-	for (i = 0; i < d->nr_maps; i++) {
-		const struct mpath_map *m = d->maps[i];
+	for (i = 0; i < d->maps.nr; i++) {
+		const struct mpath_map *m = d->maps.list[i];
 
 		mw_vpr(m, buf, sizeof(buf));
 		sb_printf(sb, "%s (%s) dm-%u %s\n", m->name, uuid_wwid(m->uuid),
@@ -707,11 +723,11 @@ static void show_maps_json(struct daemon *d, struct sbuf *sb)
 	unsigned int i;
 
 	sb_printf(sb, "{\"maps\": [");
-	for (i = 0; i < d->nr_maps; i++) {
+	for (i = 0; i < d->maps.nr; i++) {
 		sb_printf(sb, "%s\n  ", i ? "," : "");
-		map_json(d->maps[i], sb);
+		map_json(d->maps.list[i], sb);
 	}
-	sb_printf(sb, "%s]}\n", d->nr_maps ? "\n" : "");
+	sb_printf(sb, "%s]}\n", d->maps.nr ? "\n" : "");
 }
 
 static void show_checkers(struct daemon *d, struct sbuf *sb)
@@ -743,11 +759,12 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 	unsigned int count[PATH_MAX_STATE] = { 0 };
 	unsigned int i;
 
-	for (i = 0; i < d->nr_paths; i++)
-		if (d->paths[i]->state >= 0 && d->paths[i]->state < PATH_MAX_STATE)
-			count[d->paths[i]->state]++;
-	sb_printf(sb, "paths: %u (%u checks in flight)\n", d->nr_paths,
-		  d->nr_pending);
+	for (i = 0; i < d->paths.nr; i++)
+		if (d->paths.list[i]->state >= 0 &&
+		    d->paths.list[i]->state < PATH_MAX_STATE)
+			count[d->paths.list[i]->state]++;
+	sb_printf(sb, "paths: %u (%u checks in flight)\n", d->paths.nr,
+		  d->sched.nr_pending);
 	for (i = 0; i < PATH_MAX_STATE; i++)
 		if (count[i])
 			sb_printf(sb, "  %-12s %u\n", checker_state_name(i),
@@ -755,10 +772,11 @@ static void show_status(struct daemon *d, struct sbuf *sb)
 	sb_printf(sb, "device-mapper: %s\n", d->dm ? "available" :
 		  "not available (monitor-only)");
 	if (d->dm)
-		sb_printf(sb, "maps: %u\n", d->nr_maps);
+		sb_printf(sb, "maps: %u\n", d->maps.nr);
 	sb_printf(sb, "uptime: %.0f s\nchecks started: %lu\nstate changes: %lu\nwake-ups: %lu\n",
-		  (now_ns() - d->start_time) / 1e9, d->checks_started,
-		  d->state_changes, d->wakeups);
+		  (mpath_now_ns() - d->start_time) / 1e9,
+		  d->sched.checks_started,
+		  d->sched.state_changes, d->wakeups);
 }
 
 /* The path a command names: a device name ("sdb") or its "MAJ:MIN". */
@@ -795,7 +813,7 @@ static char *add_path(struct daemon *d, const struct cli_request *req)
 		return reply_fail("%s is not a whole disk", req->arg);
 	if (r)
 		return reply_fail("cannot read %s: %s", req->arg, strerror(-r));
-	r = path_add_operator(d, &pf);
+	r = device_add_operator(d, &pf);
 	disc_facts_release(&pf);
 	if (r == -EPERM)
 		return reply_fail("%s is blacklisted", pf.devnode);
@@ -812,7 +830,7 @@ static char *del_path(struct daemon *d, const struct cli_request *req)
 
 	if (!pp)
 		return reply_fail("no path %s", req->arg);
-	r = path_del_operator(d, pp);
+	r = device_del_operator(d, pp);
 	if (r)
 		return reply_fail("cannot delete %s: %s", req->arg,
 				  r == -ENOSPC ? "too many deleted paths" :
@@ -857,7 +875,7 @@ char *command_run(struct daemon *d, const char *line, uid_t uid)
 		return reply_fail("permission denied: only root may do that");
 	switch (req.cmd) {
 	case CLI_SHOW_PATHS:
-		show_paths(d->paths, d->nr_paths, &sb);
+		show_paths(d->paths.list, d->paths.nr, &sb);
 		break;
 	case CLI_SHOW_PATHS_JSON:
 		show_paths_json(d, &sb);

@@ -7,6 +7,12 @@
  *
  * Everything runs in this one thread; checks never block it (they run on
  * the library's executor or drive their own asynchronous I/O).
+ *
+ * Called by: main.c (daemon_run(), in the worker process).
+ * Calls: checkloop.c (each turn), schedule.c (when the checks need the
+ * loop next), clients.c, devices.c (udev events, reconfigure, the detach
+ * sweep, shutdown), maps.c (dm uevents, rescans), paths.c (reconfigure),
+ * notify.c, discovery.c, cli.c, dm.c, the configuration.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,7 +27,19 @@
 #include <unistd.h>
 #include <libudev.h>
 
+#include "mpath_time.h"
+#include "checkloop.h"
+#include "cli.h"
+#include "clients.h"
+#include "config.h"
 #include "daemon.h"
+#include "devices.h"
+#include "discovery.h"
+#include "dm.h"
+#include "maps.h"
+#include "notify.h"
+#include "paths.h"
+#include "schedule.h"
 
 static int ep_add(struct daemon *d, int fd, uint32_t events, uint64_t tag)
 {
@@ -33,7 +51,8 @@ static int ep_add(struct daemon *d, int fd, uint32_t events, uint64_t tag)
 /* Arm the timer for when something is next due; disarm if nothing is. */
 static void timer_arm(struct daemon *d)
 {
-	uint64_t next = checks_next_wakeup(d), cl = clients_next_deadline(d);
+	uint64_t next = sched_next_wakeup(&d->sched);
+	uint64_t cl = clients_next_deadline(d);
 	struct itimerspec its = { 0 };
 
 	if (cl && (!next || cl < next))
@@ -42,8 +61,8 @@ static void timer_arm(struct daemon *d)
 	if (next == d->timer_armed)
 		return;
 	if (next) {
-		its.it_value.tv_sec = next / 1000000000ull;
-		its.it_value.tv_nsec = next % 1000000000ull;
+		its.it_value.tv_sec = next / MPATH_NSEC_PER_SEC;
+		its.it_value.tv_nsec = next % MPATH_NSEC_PER_SEC;
 	}
 	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
 		d->timer_armed = next;
@@ -53,7 +72,7 @@ static void timer_arm(struct daemon *d)
 
 static void add_cb(const struct path_facts *pf, void *data)
 {
-	path_add(data, pf);
+	device_add(data, pf);
 }
 
 static void udev_event(struct daemon *d)
@@ -70,12 +89,12 @@ static void udev_event(struct daemon *d)
 		switch (ev.action) {
 		case DISC_ADD:
 		case DISC_CHANGE:
-			path_add(d, &ev.pf);
+			device_add(d, &ev.pf);
 			break;
 		case DISC_REMOVE:
 			pp = path_find(d, ev.pf.devnode);
 			if (pp)
-				path_remove(d, pp);
+				device_remove(d, pp);
 			break;
 		case DISC_DM:
 			maps_event(d, &ev.dm);
@@ -109,7 +128,7 @@ static void signal_event(struct daemon *d)
 
 /* --- reconfigure ----------------------------------------------------------- */
 
-int daemon_reconfigure(struct daemon *d)
+static int daemon_reconfigure(struct daemon *d)
 {
 	struct mp_config *conf;
 	bool missing = false;
@@ -130,25 +149,25 @@ int daemon_reconfigure(struct daemon *d)
 	config_free(d->conf);
 	d->conf = conf;
 	/*
-	 * Drop the registry's classes and reselect every checker: plugins are
-	 * loaded afresh (from a new plugin_dir too); a class whose check still
+	 * Drop the registry's plugins and reselect every checker: plugins are
+	 * loaded afresh (from a new plugin_dir too); a plugin whose check still
 	 * hangs stays loaded until that check returns.
 	 */
 	cleanup_checkers();
 	config_init_checkers(conf);
 	maps_refresh_all(d);
-	for (i = 0; i < d->nr_paths;) {
-		struct path *pp = d->paths[i];
+	for (i = 0; i < d->paths.nr;) {
+		struct path *pp = d->paths.list[i];
 
 		if (path_blacklisted(d, &pp->facts)) {
-			path_remove(d, pp);	/* moves the last one here */
+			device_remove(d, pp);	/* moves the last one here */
 			continue;
 		}
 		path_apply_config(d, pp, true);
 		i++;
 	}
 	disc_enumerate(d->udev, add_cb, d);	/* newly allowed devices */
-	mpath_log(MPATH_LOG_NOTICE, "reconfigured: %u paths", d->nr_paths);
+	mpath_log(MPATH_LOG_NOTICE, "reconfigured: %u paths", d->paths.nr);
 	return 0;
 }
 
@@ -235,10 +254,8 @@ static int daemon_setup(struct daemon *d)
 	maps_refresh_all(d);
 	if (d->udev)
 		disc_enumerate(d->udev, add_cb, d);
-	if (bench_synthetic_paths)
-		bench_synthetic_paths(d);
 	mpath_log(MPATH_LOG_NOTICE, "multipathd started: %u paths, socket %s",
-		  d->nr_paths, sock);
+		  d->paths.nr, sock);
 	return 0;
 }
 
@@ -246,7 +263,7 @@ static void daemon_teardown(struct daemon *d)
 {
 	clients_close_all(d);
 	/* Hung checks are orphaned to the library; nothing here waits. */
-	paths_free(d);
+	devices_free(d);
 	cleanup_checkers();
 	if (d->mon)
 		udev_monitor_unref(d->mon);
@@ -302,7 +319,7 @@ int daemon_run(struct daemon *d)
 	struct epoll_event events[32];
 	int err;
 
-	d->start_time = now_ns();
+	d->start_time = mpath_now_ns();
 	d->listenfd = d->sigfd = d->timerfd = d->epfd = d->evfd = -1;
 	err = daemon_setup(d);
 	if (err) {
@@ -327,7 +344,7 @@ int daemon_run(struct daemon *d)
 			dispatch(d, &events[i], &collect);
 		if (collect)
 			checks_collect(d);
-		paths_sweep_detaching(d);
+		devices_sweep_detaching(d);
 		if (d->reconfigure && d->running) {
 			notify_reloading(d);
 			daemon_reconfigure(d);

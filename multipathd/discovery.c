@@ -8,6 +8,9 @@
  * only. disc_enumerate() reads sysfs and may take a while with many
  * devices; disc_monitor_receive() never blocks (the monitor's socket is
  * non-blocking).
+ *
+ * Called by: daemon.c (enumeration, the monitor), commands.c ("add path").
+ * Calls: cli-parse.c (MAJ:MIN), libudev.
  */
 #include <errno.h>
 #include <limits.h>

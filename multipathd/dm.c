@@ -10,6 +10,10 @@
  * open control fd) and is not thread-safe, so every function here is
  * called by the thread running the daemon's event loop only. They may
  * sleep: each is one or more ioctls on /dev/mapper/control.
+ *
+ * Called by: maps.c (reading maps, failing and reinstating paths),
+ * daemon.c (is device-mapper there).
+ * Calls: libdevmapper only.
  */
 #include <errno.h>
 #include <pthread.h>

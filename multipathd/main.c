@@ -3,6 +3,9 @@
  * main.c - multipathd's entry: options, where the log goes, daemonizing
  * with a pidfile, and the client mode ("multipathd show paths",
  * "multipathd -k").
+ *
+ * Calls: daemon.c (daemon_run(), in the worker process), notify.c
+ * (notify_early()), cli-client.c (the client mode), the configuration.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "config.h"
 #include "daemon.h"
+#include "notify.h"
 
 #define PIDFILE	"/run/multipathd.pid"
 

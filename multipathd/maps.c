@@ -28,6 +28,13 @@
  * max_polling_interval), so a path that passes its check but fails I/O
  * does not make us fight the kernel in a loop.
  *
+ * Called by: daemon.c (uevents, rescans, reconfigure), devices.c (paths
+ * joining and leaving), checkloop.c (each result, each operator command;
+ * sweeping retired slots), commands.c (lookups).
+ * Calls: paths.c (lookups; a path that joins or leaves a map gets its
+ * checker afresh), schedule.c (a path to be checked sooner), mapctx.c,
+ * dm.c, the configuration.
+ *
  * Event-loop thread only (daemon.h).
  */
 #include <errno.h>
@@ -36,11 +43,17 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "mpath_time.h"
+#include "config.h"
 #include "daemon.h"
+#include "dm.h"
+#include "mapctx.h"
+#include "maps.h"
+#include "paths.h"
+#include "schedule.h"
 
-#define NSEC		1000000000ull
 /* A kernel failure this soon after our reinstatement counts as a flap. */
-#define FLAP_WINDOW_NS	(10 * NSEC)
+#define FLAP_WINDOW_NS	(10 * MPATH_NSEC_PER_SEC)
 #define FLAPS_MAX	8
 
 /* --- lookups ------------------------------------------------------------- */
@@ -49,9 +62,9 @@ struct mpath_map *map_find(struct daemon *d, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_maps; i++)
-		if (strcmp(d->maps[i]->name, name) == 0)
-			return d->maps[i];
+	for (i = 0; i < d->maps.nr; i++)
+		if (strcmp(d->maps.list[i]->name, name) == 0)
+			return d->maps.list[i];
 	return NULL;
 }
 
@@ -59,9 +72,9 @@ static struct mpath_map *map_find_devt(struct daemon *d, dev_t devt)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_maps; i++)
-		if (d->maps[i]->devt == devt)
-			return d->maps[i];
+	for (i = 0; i < d->maps.nr; i++)
+		if (d->maps.list[i]->devt == devt)
+			return d->maps.list[i];
 	return NULL;
 }
 
@@ -91,62 +104,9 @@ const char *map_path_dm_state(const struct path *pp)
 
 /* --- map-wide checker data ------------------------------------------------- */
 
-void **map_ctx_slot(struct daemon *d, struct path *pp)
-{
-	const char *name = checker_name(&pp->checker);
-	struct map_ctx *mc;
-
-	if (!pp->map || !checker_selected(&pp->checker))
-		return NULL;
-	for (mc = pp->map->ctxs; mc; mc = mc->next)
-		if (strcmp(mc->checker, name) == 0)
-			return &mc->mpctx;
-	mc = calloc(1, sizeof(*mc));
-	if (!mc)
-		return NULL;
-	snprintf(mc->checker, sizeof(mc->checker), "%s", name);
-	mc->next = pp->map->ctxs;
-	pp->map->ctxs = mc;
-	return &mc->mpctx;
-}
-
-/* Does a job or thread of plugin name still run (and may read a slot)? */
-static bool plugin_busy(const struct checker_plugin_stats *st, int n,
-		       const char *name)
-{
-	int i;
-
-	if (n < 0)
-		return true;	/* cannot tell: keep it */
-	for (i = 0; i < n; i++)
-		if (strcmp(st[i].name, name) == 0)
-			return st[i].jobs_queued || st[i].jobs_running ||
-			       st[i].threads_running;
-	return false;		/* unloaded: nothing of it runs */
-}
-
 void maps_sweep_retired(struct daemon *d)
 {
-	struct checker_plugin_stats *st = NULL;
-	struct map_ctx **link = &d->ctx_retired;
-	int n;
-
-	if (!d->ctx_retired)
-		return;
-	n = checker_plugin_stats(&st);
-	while (*link) {
-		struct map_ctx *mc = *link;
-
-		if (plugin_busy(st, n, mc->checker)) {
-			link = &mc->next;
-			continue;
-		}
-		*link = mc->next;
-		free(mc->mpctx);
-		free(mc);
-	}
-	if (n >= 0)
-		free(st);
+	map_ctx_sweep(&d->maps.retired);
 }
 
 /* --- joining paths and maps ------------------------------------------------ */
@@ -174,13 +134,13 @@ void map_path_link(struct daemon *d, struct path *pp)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_maps; i++) {
-		struct map_path *mp = map_path_find(d->maps[i],
+	for (i = 0; i < d->maps.nr; i++) {
+		struct map_path *mp = map_path_find(d->maps.list[i],
 						    pp->facts.devt);
 
 		if (mp && !mp->pp) {
 			mp->pp = pp;
-			pp->map = d->maps[i];
+			pp->map = d->maps.list[i];
 			return;
 		}
 	}
@@ -268,13 +228,13 @@ static void sync_reinstate(struct daemon *d, struct path *pp,
 	 */
 	if (pp->result_started < mp->failed_at) {
 		if (!pp->pending)
-			path_schedule(d, pp, now);
+			sched_path_at(&d->sched, pp, now);
 		return;
 	}
 	if (now < mp->holdoff_until) {
 		/* It is failed in the map meanwhile: look again then. */
 		if (!pp->pending)
-			path_schedule(d, pp, mp->holdoff_until);
+			sched_path_at(&d->sched, pp, mp->holdoff_until);
 		return;
 	}
 	err = dm_reinstate_path(pp->map->name, pp->facts.devt);
@@ -300,9 +260,9 @@ void map_path_sync(struct daemon *d, struct path *pp)
 	if (!mp)
 		return;
 	if (pp->operator_failed || path_state_failed(pp->state))
-		sync_fail(d, pp, mp, now_ns());
+		sync_fail(d, pp, mp, mpath_now_ns());
 	else if (mp->dm_failed && path_state_usable(pp->state))
-		sync_reinstate(d, pp, mp, now_ns());
+		sync_reinstate(d, pp, mp, mpath_now_ns());
 }
 
 /* --- reading maps ---------------------------------------------------------------- */
@@ -321,7 +281,7 @@ static void note_flap(struct path *pp, struct map_path *mp, uint64_t now)
 	hold = (uint64_t)pp->set.polling_interval << mp->flaps;
 	if (hold > pp->set.max_polling_interval)
 		hold = pp->set.max_polling_interval;
-	mp->holdoff_until = now + hold * NSEC;
+	mp->holdoff_until = now + hold * MPATH_NSEC_PER_SEC;
 	mpath_log(MPATH_LOG_WARNING, "%s: failed again in map %s by the kernel %.1f s after it was reinstated; not reinstating it for %llu s",
 		  pp->facts.devnode, pp->map ? pp->map->name : "?",
 		  (now - mp->reinstated_at) / 1e9, (unsigned long long)hold);
@@ -393,7 +353,7 @@ static int map_take(struct daemon *d, struct mpath_map *m,
 {
 	struct map_path *old = m->paths, *np;
 	unsigned int nr_old = m->nr_paths, i, j;
-	uint64_t now = now_ns();
+	uint64_t now = mpath_now_ns();
 
 	np = calloc(info->nr_paths ? info->nr_paths : 1, sizeof(*np));
 	if (!np)
@@ -456,13 +416,7 @@ static void map_free(struct daemon *d, struct mpath_map *m)
 			pp->map = NULL;
 	}
 	/* Checks of its paths may still read the slots: retire them. */
-	while (m->ctxs) {
-		struct map_ctx *mc = m->ctxs;
-
-		m->ctxs = mc->next;
-		mc->next = d->ctx_retired;
-		d->ctx_retired = mc;
-	}
+	map_ctx_retire(&m->ctxs, &d->maps.retired);
 	free(m->paths);
 	free(m);
 }
@@ -473,9 +427,9 @@ static void map_remove(struct daemon *d, struct mpath_map *m)
 	unsigned int i;
 
 	mpath_log(MPATH_LOG_NOTICE, "map %s: removed", m->name);
-	for (i = 0; i < d->nr_maps; i++) {
-		if (d->maps[i] == m) {
-			d->maps[i] = d->maps[--d->nr_maps];
+	for (i = 0; i < d->maps.nr; i++) {
+		if (d->maps.list[i] == m) {
+			d->maps.list[i] = d->maps.list[--d->maps.nr];
 			break;
 		}
 	}
@@ -532,21 +486,22 @@ static void map_refresh(struct daemon *d, dev_t devt)
 		snprintf(m->name, sizeof(m->name), "%s", info.name);
 	}
 	if (!m) {
-		if (d->nr_maps == d->cap_maps) {
-			unsigned int cap = d->cap_maps ? 2 * d->cap_maps : 16;
-			struct mpath_map **p = realloc(d->maps, cap * sizeof(*p));
+		if (d->maps.nr == d->maps.cap) {
+			unsigned int cap = d->maps.cap ? 2 * d->maps.cap : 16;
+			struct mpath_map **p = realloc(d->maps.list,
+							cap * sizeof(*p));
 
 			if (!p)
 				goto nomem;
-			d->maps = p;
-			d->cap_maps = cap;
+			d->maps.list = p;
+			d->maps.cap = cap;
 		}
 		m = calloc(1, sizeof(*m));
 		if (!m)
 			goto nomem;
 		snprintf(m->name, sizeof(m->name), "%s", info.name);
 		m->devt = devt;
-		d->maps[d->nr_maps++] = m;
+		d->maps.list[d->maps.nr++] = m;
 		map_new = true;
 	}
 	if (map_take(d, m, &info, map_new) < 0)
@@ -581,7 +536,7 @@ void maps_event(struct daemon *d, const struct dm_uevent *ev)
 	if (strcmp(ev->dm_action, "PATH_FAILED") == 0 && ev->dm_path) {
 		pp = path_find_devt(d, ev->dm_path);
 		if (pp && !pp->pending)
-			path_schedule(d, pp, now_ns());
+			sched_path_at(&d->sched, pp, mpath_now_ns());
 	}
 }
 
@@ -595,28 +550,28 @@ void maps_refresh_all(struct daemon *d)
 	if (dm_map_list(&ids, &nr) < 0)
 		return;		/* logged; keep what we have */
 	/* Maps that are gone. */
-	for (i = 0; i < d->nr_maps;) {
+	for (i = 0; i < d->maps.nr;) {
 		bool found = false;
 
 		for (j = 0; j < nr && !found; j++)
-			found = ids[j].devt == d->maps[i]->devt;
+			found = ids[j].devt == d->maps.list[i]->devt;
 		if (found)
 			i++;
 		else
-			map_remove(d, d->maps[i]);	/* moves the last to i */
+			map_remove(d, d->maps.list[i]); /* the last to i */
 	}
 	for (j = 0; j < nr; j++)
 		map_refresh(d, ids[j].devt);
 	free(ids);
-	mpath_log(MPATH_LOG_DEBUG, "dm: %u multipath maps", d->nr_maps);
+	mpath_log(MPATH_LOG_DEBUG, "dm: %u multipath maps", d->maps.nr);
 }
 
 void maps_free(struct daemon *d)
 {
-	while (d->nr_maps)
-		map_free(d, d->maps[--d->nr_maps]);
-	free(d->maps);
-	d->maps = NULL;
-	d->cap_maps = 0;
+	while (d->maps.nr)
+		map_free(d, d->maps.list[--d->maps.nr]);
+	free(d->maps.list);
+	d->maps.list = NULL;
+	d->maps.cap = 0;
 	maps_sweep_retired(d);
 }

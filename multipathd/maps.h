@@ -5,8 +5,8 @@
  * device-mapper's uevents, and the rule that drives each path's state in
  * its map toward what its checker and the operator say.
  *
- * maps.c owns every struct mpath_map. Event-loop thread only (daemon.h):
- * nothing here is locked.
+ * maps.c owns every struct mpath_map, through the map table in struct
+ * daemon. Event-loop thread only (daemon.h): nothing here is locked.
  */
 #ifndef MPATHD_MAPS_H
 #define MPATHD_MAPS_H
@@ -16,28 +16,10 @@
 #include <sys/types.h>
 
 #include "dm.h"
+#include "mapctx.h"
 
 struct daemon;
 struct path;
-
-/*
- * The data a checker shares between the paths of one map
- * (libcheck_mp_init() allocates mpctx with malloc), one per checker, since
- * each plugin has its own idea of what it holds.
- *
- * Lifetime: a path's struct checker points at &mpctx, and so does the copy
- * an executor job works on, which may outlive the path and the map (a hung
- * check). So a slot is allocated on its own, never moved, and freed only
- * when its map is gone AND its checker class has no job or thread left
- * that could read it (maps_sweep_retired()); until then it waits on
- * daemon.ctx_retired. Nothing leaks as maps come and go: a slot outlives
- * its map only as long as some check of its class is still running.
- */
-struct map_ctx {
-	struct map_ctx *next;
-	char checker[16];	/* the class whose data mpctx is */
-	void *mpctx;		/* the plugin's; NULL until libcheck_mp_init */
-};
 
 /* Who failed a path in its map, as far as multipathd knows. */
 enum dm_fail_origin {
@@ -71,6 +53,13 @@ struct mpath_map {
 	struct map_path *paths;		/* in table order */
 	unsigned int nr_paths;
 	struct map_ctx *ctxs;		/* map-wide checker data */
+};
+
+/* The maps: part of struct daemon (daemon.maps). */
+struct map_table {
+	struct mpath_map **list;
+	unsigned int nr, cap;
+	struct map_ctx *retired;	/* slots of gone maps (mapctx.h) */
 };
 
 /* A device-mapper device's uevent, as discovery passes it on. */
@@ -108,12 +97,6 @@ struct map_path *map_path_of(const struct path *pp);
 const char *map_path_dm_state(const struct path *pp);
 
 /*
- * map_ctx_slot - the map-wide data slot for pp's (selected) checker in
- * pp's map, for checker_init(); NULL when pp is in no map or on ENOMEM.
- */
-void **map_ctx_slot(struct daemon *d, struct path *pp);
-
-/*
  * map_path_sync - drive pp's state in its map toward what its checker and
  * the operator say: fail it if its checker says down (or the operator
  * failed it) and the kernel shows it active; reinstate it if it is failed
@@ -123,7 +106,11 @@ void **map_ctx_slot(struct daemon *d, struct path *pp);
  */
 void map_path_sync(struct daemon *d, struct path *pp);
 
-/* maps_sweep_retired - free the retired slots no check can read any more. */
+/*
+ * maps_sweep_retired - free the retired slots no check can read any more
+ * (after results are collected: a check that completed may have been the
+ * last to read one).
+ */
 void maps_sweep_retired(struct daemon *d);
 
 /* maps_free - drop every map (shutdown); paths keep running without. */

@@ -8,6 +8,10 @@
  * but the protocol has details (LISTEN_PID and LISTEN_FDNAMES, abstract
  * NOTIFY_SOCKET addresses, credentials, WATCHDOG_PID) that systemd keeps
  * right in one place; upstream multipath-tools uses the same calls.
+ *
+ * Called by: main.c (notify_early()), daemon.c (everything else).
+ * Calls: libsystemd only; it reads the path table, the maps' count and the
+ * scheduler's counters for STATUS=.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +28,8 @@
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
+#include "notify.h"
+#include "paths.h"
 
 int notify_early(struct notify_state *n)
 {
@@ -99,20 +105,20 @@ static void send_status(struct daemon *d, const char *also)
 {
 	unsigned int i, up = 0, down = 0, other;
 
-	for (i = 0; i < d->nr_paths; i++) {
-		int st = d->paths[i]->state;
+	for (i = 0; i < d->paths.nr; i++) {
+		int st = d->paths.list[i]->state;
 
 		if (path_state_usable(st))
 			up++;
 		else if (path_state_failed(st))
 			down++;
 	}
-	other = d->nr_paths - up - down;
+	other = d->paths.nr - up - down;
 	/* Other: not checked yet, a check pending, or the checker cannot tell. */
 	sd_notifyf(0, "%sSTATUS=%u paths: %u up, %u down, %u other; %u maps",
-		   also, d->nr_paths, up, down, other, d->nr_maps);
-	d->notify.last_changes = d->state_changes;
-	d->notify.last_paths = d->nr_paths;
+		   also, d->paths.nr, up, down, other, d->maps.nr);
+	d->notify.last_changes = d->sched.state_changes;
+	d->notify.last_paths = d->paths.nr;
 	d->notify.status_sent = true;
 }
 
@@ -154,8 +160,8 @@ void notify_status(struct daemon *d)
 {
 	/* Cheap when nothing changed: this runs after every wake-up. */
 	if (!d->notify.enabled || !d->notify.status_sent ||
-	    (d->notify.last_changes == d->state_changes &&
-	     d->notify.last_paths == d->nr_paths))
+	    (d->notify.last_changes == d->sched.state_changes &&
+	     d->notify.last_paths == d->paths.nr))
 		return;
 	send_status(d, "");
 }

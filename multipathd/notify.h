@@ -30,8 +30,8 @@ struct notify_state {
 	int listen_fd;		/* the socket systemd passed; -1 none */
 	uint64_t watchdog_usec;	/* WatchdogSec=, 0 off */
 	int watchdog_fd;	/* timerfd for the pings; -1 none */
-	unsigned long last_changes;	/* daemon.state_changes at last STATUS= */
-	unsigned int last_paths;	/* daemon.nr_paths at last STATUS= */
+	unsigned long last_changes;	/* sched.state_changes at STATUS= */
+	unsigned int last_paths;	/* daemon.paths.nr at last STATUS= */
 	bool status_sent;
 };
 

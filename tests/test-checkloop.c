@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test-checkloop.c - multipathd's scheduling of checks (multipathd/
- * checkloop.c, included here) on a fake clock, with the checker calls
- * wrapped (-Wl,--wrap): each path's check result is scripted, and every
- * start is recorded with the time it happened.
+ * checkloop.c and schedule.c, included here) on a fake clock, with the
+ * checker calls wrapped (-Wl,--wrap): each path's check result is
+ * scripted, and every start is recorded with the time it happened.
  *
  * Pinned down: checks due within a fifth of their interval (at most 1 s)
  * start together with the first one due, and none starts before the first
  * is due; no check ever starts late, over many paths and rounds; the loop
  * sleeps until exactly the next due moment; a path rescheduled earlier
  * is not missed; results that arrive in any order are all collected, and
- * a path dropped while in flight leaves the in-flight array consistent; a
- * hung check's deadline wakes the loop; every result and operator command
- * is handed to the path's map (maps.c decides what device-mapper is told,
- * test-maps.c pins that down); a healthy path's interval doubles up to
- * max_polling_interval.
+ * a path dropped while in flight leaves the in-flight array consistent,
+ * and so does growing it; a hung check's deadline wakes the loop; every
+ * result and operator command is handed to the path's map (maps.c decides
+ * what device-mapper is told, test-maps.c pins that down); a healthy
+ * path's interval doubles up to max_polling_interval.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +23,18 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* The fake clock, for the daemon's files included below. */
+static uint64_t fake_now;
+
+static uint64_t fake_now_ns(void)
+{
+	return fake_now;
+}
+#define mpath_now_ns fake_now_ns
+
+#include "../multipathd/schedule.c"
 #include "../multipathd/checkloop.c"
 
 #define MS		1000000ull
@@ -31,17 +43,11 @@
 
 /* --- fakes: the clock, the checker, device-mapper ------------------------ */
 
-static uint64_t fake_now;
 static int script[MAX_PATHS];		/* what a check of path i reports */
 static unsigned int starts[MAX_PATHS];	/* checks started per path */
 static uint64_t batch_seen;		/* largest "how early" of a start */
 static unsigned int synced[MAX_PATHS];	/* results handed to the map */
 static int synced_state[MAX_PATHS];	/* the state each last saw */
-
-uint64_t now_ns(void)
-{
-	return fake_now;
-}
 
 void path_check_detach(struct path *pp)
 {
@@ -109,9 +115,8 @@ static struct daemon d;
 static int setup(void **state)
 {
 	memset(&d, 0, sizeof(d));
-	d.paths = calloc(MAX_PATHS, sizeof(*d.paths));
-	d.pending = calloc(MAX_PATHS, sizeof(*d.pending));
-	d.cap_paths = MAX_PATHS;
+	d.paths.list = calloc(MAX_PATHS, sizeof(*d.paths.list));
+	d.paths.cap = MAX_PATHS;
 	memset(starts, 0, sizeof(starts));
 	memset(script, 0, sizeof(script));
 	batch_seen = 0;
@@ -120,15 +125,15 @@ static int setup(void **state)
 	for (int i = 0; i < MAX_PATHS; i++)
 		script[i] = PATH_UP;
 	test_log_start();
-	return d.paths && d.pending ? 0 : -1;
+	return d.paths.list && sched_reserve(&d.sched, MAX_PATHS) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	for (unsigned int i = 0; i < d.nr_paths; i++)
-		free(d.paths[i]);
-	free(d.paths);
-	free(d.pending);
+	for (unsigned int i = 0; i < d.paths.nr; i++)
+		free(d.paths.list[i]);
+	free(d.paths.list);
+	sched_free(&d.sched);
 	return 0;
 }
 
@@ -139,13 +144,13 @@ static struct path *add_path(unsigned int interval, uint64_t due)
 
 	assert_non_null(pp);
 	snprintf(pp->facts.devnode, sizeof(pp->facts.devnode), "p%u",
-		 d.nr_paths);
+		 d.paths.nr);
 	pp->set.polling_interval = pp->set.max_polling_interval = interval;
 	pp->interval = interval;
 	pp->state = PATH_UP;
 	pp->checker.timeout = 2;
-	d.paths[d.nr_paths++] = pp;
-	path_schedule(&d, pp, due);
+	d.paths.list[d.paths.nr++] = pp;
+	sched_path_at(&d.sched, pp, due);
 	return pp;
 }
 
@@ -171,12 +176,12 @@ static void checks_due_soon_start_with_the_first_due(void **state)
 	assert_int_equal(starts[1], 1);
 	assert_int_equal(starts[2], 0);
 	/* The loop sleeps until exactly the next due moment. */
-	assert_true(checks_next_wakeup(&d) == t + 1500 * MS);
+	assert_true(sched_next_wakeup(&d.sched) == t + 1500 * MS);
 	fake_now = t + 1500 * MS;
 	turn();
 	assert_int_equal(starts[2], 1);
 	/* Everyone's next check is an interval after this one. */
-	assert_true(checks_next_wakeup(&d) == t + 5 * S);
+	assert_true(sched_next_wakeup(&d.sched) == t + 5 * S);
 }
 
 static void nothing_starts_before_the_first_is_due(void **state)
@@ -221,7 +226,7 @@ static void no_check_is_ever_late(void **state)
 		add_path(i % 2 ? 5 : 3, t0 + (i * 7919 % 5000) * MS);
 	turn();		/* the loop's first turn, before it ever sleeps */
 	while (fake_now < end) {
-		uint64_t next = checks_next_wakeup(&d);
+		uint64_t next = sched_next_wakeup(&d.sched);
 
 		assert_true(next >= fake_now);
 		fake_now = next;
@@ -249,12 +254,12 @@ static void a_path_rescheduled_earlier_is_not_missed(void **state)
 	pp = add_path(5, t);
 	add_path(5, t);
 	turn();
-	assert_true(checks_next_wakeup(&d) == t + 5 * S);
+	assert_true(sched_next_wakeup(&d.sched) == t + 5 * S);
 	/* E.g. "reinstate path": check it soon, not at the next round. */
 	fake_now = t + 1 * S;
 	path_set_operator_failed(&d, pp, true);
 	path_set_operator_failed(&d, pp, false);
-	assert_true(checks_next_wakeup(&d) == t + 1 * S);
+	assert_true(sched_next_wakeup(&d.sched) == t + 1 * S);
 	turn();
 	assert_int_equal(starts[0], 2);
 	assert_int_equal(starts[1], 1);
@@ -270,26 +275,54 @@ static void results_in_any_order_are_all_collected(void **state)
 		script[i] = PATH_PENDING;
 	}
 	turn();
-	assert_int_equal(d.nr_pending, 5);
+	assert_int_equal(d.sched.nr_pending, 5);
 	script[2] = PATH_DOWN;
 	turn();
-	assert_int_equal(d.nr_pending, 4);
-	assert_false(d.paths[2]->pending);
-	assert_int_equal(d.paths[2]->state, PATH_DOWN);
+	assert_int_equal(d.sched.nr_pending, 4);
+	assert_false(d.paths.list[2]->pending);
+	assert_int_equal(d.paths.list[2]->state, PATH_DOWN);
 	script[0] = script[4] = PATH_UP;
 	turn();
-	assert_int_equal(d.nr_pending, 2);
+	assert_int_equal(d.sched.nr_pending, 2);
 	/* A path dropped while in flight (path_remove()) leaves the array. */
-	path_pending_clear(&d, d.paths[1]);
-	assert_int_equal(d.nr_pending, 1);
-	assert_ptr_equal(d.pending[0], d.paths[3]);
-	assert_int_equal(d.paths[3]->pending_slot, 0);
+	sched_pending_clear(&d.sched, d.paths.list[1]);
+	assert_int_equal(d.sched.nr_pending, 1);
+	assert_ptr_equal(d.sched.pending[0], d.paths.list[3]);
+	assert_int_equal(d.paths.list[3]->pending_slot, 0);
 	script[1] = script[3] = PATH_UP;
 	turn();
-	assert_int_equal(d.nr_pending, 0);
+	assert_int_equal(d.sched.nr_pending, 0);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(starts[i], 1);
-	assert_false(d.paths[3]->pending);
+	assert_false(d.paths.list[3]->pending);
+}
+
+/* The table grows while checks are in flight: none of them is lost. */
+static void the_in_flight_array_grows_and_keeps_its_checks(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		add_path(5, fake_now);
+		script[i] = PATH_PENDING;
+	}
+	turn();
+	assert_int_equal(d.sched.nr_pending, 3);
+	/* Never shrinks. */
+	assert_int_equal(sched_reserve(&d.sched, 2), 0);
+	assert_int_equal(d.sched.cap, MAX_PATHS);
+	assert_int_equal(sched_reserve(&d.sched, 4 * MAX_PATHS), 0);
+	assert_int_equal(d.sched.cap, 4 * MAX_PATHS);
+	assert_int_equal(d.sched.nr_pending, 3);
+	for (i = 0; i < 3; i++) {
+		assert_ptr_equal(d.sched.pending[d.paths.list[i]->pending_slot],
+				 d.paths.list[i]);
+		script[i] = PATH_UP;
+	}
+	turn();
+	assert_int_equal(d.sched.nr_pending, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(d.paths.list[i]->state, PATH_UP);
 }
 
 static void a_hung_check_wakes_the_loop_at_its_deadline(void **state)
@@ -302,8 +335,8 @@ static void a_hung_check_wakes_the_loop_at_its_deadline(void **state)
 	assert_true(pp->pending);
 	/* Polled with a backoff, and never later than the deadline. */
 	for (;;) {
-		next = checks_next_wakeup(&d);
-		assert_true(next <= t + 2 * S + POLL_FIRST_NS);
+		next = sched_next_wakeup(&d.sched);
+		assert_true(next <= t + 2 * S + SCHED_POLL_FIRST_NS);
 		assert_true(next > fake_now);
 		fake_now = next;
 		if (fake_now >= t + 2 * S)
@@ -313,7 +346,7 @@ static void a_hung_check_wakes_the_loop_at_its_deadline(void **state)
 			break;
 	}
 	assert_int_equal(pp->state, PATH_TIMEOUT);
-	assert_true(fake_now == t + 2 * S + POLL_FIRST_NS);
+	assert_true(fake_now == t + 2 * S + SCHED_POLL_FIRST_NS);
 }
 
 /*
@@ -330,7 +363,7 @@ static void every_result_and_command_is_handed_to_the_map(void **state)
 		turn();
 		assert_int_equal(synced[0], i + 1);
 		assert_int_equal(synced_state[0], PATH_DOWN);
-		fake_now = checks_next_wakeup(&d);
+		fake_now = sched_next_wakeup(&d.sched);
 	}
 	script[0] = PATH_UP;
 	turn();
@@ -355,7 +388,7 @@ static void a_healthy_interval_doubles_up_to_the_maximum(void **state)
 	for (i = 0; i < 6; i++) {
 		turn();
 		seen[i] = pp->interval;
-		fake_now = checks_next_wakeup(&d);
+		fake_now = sched_next_wakeup(&d.sched);
 	}
 	assert_int_equal(seen[0], 2);
 	assert_int_equal(seen[1], 4);
@@ -377,6 +410,7 @@ int main(void)
 		T(no_check_is_ever_late),
 		T(a_path_rescheduled_earlier_is_not_missed),
 		T(results_in_any_order_are_all_collected),
+		T(the_in_flight_array_grows_and_keeps_its_checks),
 		T(a_hung_check_wakes_the_loop_at_its_deadline),
 		T(every_result_and_command_is_handed_to_the_map),
 		T(a_healthy_interval_doubles_up_to_the_maximum),

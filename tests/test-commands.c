@@ -19,6 +19,15 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* A fixed clock: every next_check is relative to it. */
+static uint64_t fake_now_ns(void)
+{
+	return 1000000000ull * 100;
+}
+#define mpath_now_ns fake_now_ns
+
 #include "../multipathd/cli-parse.c"
 #include "../multipathd/commands.c"
 
@@ -31,18 +40,13 @@ static struct {
 	int add_ret;
 } calls;
 
-uint64_t now_ns(void)
-{
-	return 1000000000ull * 100;	/* every next_check is relative to it */
-}
-
 struct path *path_find(struct daemon *d, const char *devnode)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_paths; i++)
-		if (!strcmp(d->paths[i]->facts.devnode, devnode))
-			return d->paths[i];
+	for (i = 0; i < d->paths.nr; i++)
+		if (!strcmp(d->paths.list[i]->facts.devnode, devnode))
+			return d->paths.list[i];
 	return NULL;
 }
 
@@ -50,9 +54,9 @@ struct path *path_find_devt(struct daemon *d, dev_t devt)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_paths; i++)
-		if (d->paths[i]->facts.devt == devt)
-			return d->paths[i];
+	for (i = 0; i < d->paths.nr; i++)
+		if (d->paths.list[i]->facts.devt == devt)
+			return d->paths.list[i];
 	return NULL;
 }
 
@@ -61,14 +65,14 @@ void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)
 	pp->operator_failed = failed;
 }
 
-int path_add_operator(struct daemon *d, const struct path_facts *pf)
+int device_add_operator(struct daemon *d, const struct path_facts *pf)
 {
 	calls.added++;
 	snprintf(calls.last, sizeof(calls.last), "%s", pf->devnode);
 	return calls.add_ret;
 }
 
-int path_del_operator(struct daemon *d, struct path *pp)
+int device_del_operator(struct daemon *d, struct path *pp)
 {
 	calls.deleted++;
 	snprintf(calls.last, sizeof(calls.last), "%s", pp->facts.devnode);
@@ -113,9 +117,9 @@ struct mpath_map *map_find(struct daemon *d, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->nr_maps; i++)
-		if (!strcmp(d->maps[i]->name, name))
-			return d->maps[i];
+	for (i = 0; i < d->maps.nr; i++)
+		if (!strcmp(d->maps.list[i]->name, name))
+			return d->maps.list[i];
 	return NULL;
 }
 
@@ -160,7 +164,7 @@ static void mkpath(struct path *pp, const char *name, unsigned int maj,
 	pp->state = state;
 	snprintf(pp->msg, sizeof(pp->msg), "%s", msg);
 	pp->interval = 10;
-	pp->next_check = now_ns() + 4 * 1000000000ull;
+	pp->next_check = fake_now_ns() + 4 * 1000000000ull;
 	pp->fd = -1;
 }
 
@@ -204,10 +208,10 @@ static int setup(void **state)
 	maps[0] = &mpa;
 	maps[1] = &mpb;
 	memset(&d, 0, sizeof(d));
-	d.paths = paths;
-	d.nr_paths = 4;
-	d.maps = maps;
-	d.nr_maps = 2;
+	d.paths.list = paths;
+	d.paths.nr = 4;
+	d.maps.list = maps;
+	d.maps.nr = 2;
 	d.dm = true;
 	d.running = true;
 	d.udev = (struct udev *)&d;	/* never dereferenced: disc_device is fake */
@@ -387,8 +391,8 @@ static void a_huge_reply_is_refused(void **state)
 		       "a message of a hundred characters, more or less, to make a very long line of output out of it...");
 		pp[i] = &many[i];
 	}
-	d.paths = pp;
-	d.nr_paths = 4000;
+	d.paths.list = pp;
+	d.paths.nr = 4000;
 	for (i = 0; i + 2 < sizeof(fmt); i += 2)
 		memcpy(fmt + i, "%k", 2);
 	fmt[i] = '\0';

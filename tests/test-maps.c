@@ -26,6 +26,18 @@
 #include <cmocka.h>
 
 #include "test-util.h"
+#include "mpath_time.h"
+
+/* The fake clock, for the daemon's files included below. */
+static uint64_t fake_now;
+
+static uint64_t fake_now_ns(void)
+{
+	return fake_now;
+}
+#define mpath_now_ns fake_now_ns
+
+#include "../multipathd/mapctx.c"
 #include "../multipathd/maps.c"
 
 #define S		1000000000ull
@@ -147,16 +159,10 @@ int dm_reinstate_path(const char *map, dev_t devt)
 
 /* --- fakes of the rest of the daemon --------------------------------------- */
 
-static uint64_t fake_now;
 static struct daemon d;
 static unsigned int reselected[MAX_PATHS];	/* path_apply_config(reselect) */
-static uint64_t scheduled_at[MAX_PATHS];	/* last path_schedule() */
+static uint64_t scheduled_at[MAX_PATHS];	/* last sched_path_at() */
 static unsigned int busy_jobs;			/* of plugin "tur", for stats */
-
-uint64_t now_ns(void)
-{
-	return fake_now;
-}
 
 static int index_of(const struct path *pp)
 {
@@ -165,9 +171,9 @@ static int index_of(const struct path *pp)
 
 struct path *path_find_devt(struct daemon *dd, dev_t devt)
 {
-	for (unsigned int i = 0; i < dd->nr_paths; i++)
-		if (dd->paths[i]->facts.devt == devt)
-			return dd->paths[i];
+	for (unsigned int i = 0; i < dd->paths.nr; i++)
+		if (dd->paths.list[i]->facts.devt == devt)
+			return dd->paths.list[i];
 	return NULL;
 }
 
@@ -175,10 +181,10 @@ void path_apply_config(struct daemon *dd, struct path *pp, bool reselect)
 {
 	if (reselect)
 		reselected[index_of(pp)]++;
-	path_schedule(dd, pp, fake_now);
+	sched_path_at(&dd->sched, pp, fake_now);
 }
 
-void path_schedule(struct daemon *dd, struct path *pp, uint64_t when)
+void sched_path_at(struct sched *s, struct path *pp, uint64_t when)
 {
 	pp->next_check = when;
 	scheduled_at[index_of(pp)] = when;
@@ -188,16 +194,6 @@ void path_schedule(struct daemon *dd, struct path *pp, uint64_t when)
 const char *config_alias(const struct mp_config *conf, const char *wwid)
 {
 	return strcmp(wwid, "mpatha-wwid") == 0 ? "ora_data" : NULL;
-}
-
-bool path_state_usable(int state)
-{
-	return state == PATH_UP || state == PATH_GHOST;
-}
-
-bool path_state_failed(int state)
-{
-	return state == PATH_DOWN || state == PATH_TIMEOUT;
 }
 
 bool __wrap_checker_selected(const struct checker *c);
@@ -237,7 +233,7 @@ static struct path *add_path(unsigned int i)
 	pp->state = PATH_UP;
 	pp->set.polling_interval = 1;
 	pp->set.max_polling_interval = 8;
-	d.paths[d.nr_paths++] = pp;
+	d.paths.list[d.paths.nr++] = pp;
 	map_path_link(&d, pp);
 	return pp;
 }
@@ -284,8 +280,14 @@ static void check_result(struct path *pp, int state)
 	fake_now += S / 100;
 	pp->state = state;
 	pp->result_started = pp->started;
-	path_schedule(&d, pp, fake_now + pp->set.polling_interval * S);
+	sched_path_at(&d.sched, pp, fake_now + pp->set.polling_interval * S);
 	map_path_sync(&d, pp);
+}
+
+/* pp's slot, as path_apply_config() asks for it at checker_init(). */
+static void **slot_of(struct path *pp)
+{
+	return map_ctx_slot(pp->map ? &pp->map->ctxs : NULL, &pp->checker);
 }
 
 static bool log_has(const char *s)
@@ -302,19 +304,19 @@ static int setup(void **state)
 	busy_jobs = 0;
 	d.dm = true;
 	d.conf = (struct mp_config *)&k;	/* only config_alias() sees it */
-	d.paths = calloc(MAX_PATHS, sizeof(*d.paths));
+	d.paths.list = calloc(MAX_PATHS, sizeof(*d.paths.list));
 	fake_now = 1000 * S;
 	test_log_start();
-	return d.paths ? 0 : -1;
+	return d.paths.list ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	maps_free(&d);
-	assert_null(d.ctx_retired);
-	for (unsigned int i = 0; i < d.nr_paths; i++)
-		free(d.paths[i]);
-	free(d.paths);
+	assert_null(d.maps.retired);
+	for (unsigned int i = 0; i < d.paths.nr; i++)
+		free(d.paths.list[i]);
+	free(d.paths.list);
 	return 0;
 }
 
@@ -330,7 +332,7 @@ static void maps_are_read_with_uuid_and_paths_in_table_order(void **state)
 	f->paths[1].fail_count = 4;
 	kernel_map(1, "mpathb", 5, 1);
 	maps_refresh_all(&d);
-	assert_int_equal(d.nr_maps, 2);
+	assert_int_equal(d.maps.nr, 2);
 	m = map_find(&d, "mpatha");
 	assert_non_null(m);
 	assert_string_equal(m->uuid, "mpath-mpatha-wwid");
@@ -521,7 +523,7 @@ static void a_removed_map_lets_its_paths_go(void **state)
 	ev.devt = f->devt;
 	f->present = false;
 	maps_event(&d, &ev);
-	assert_int_equal(d.nr_maps, 0);
+	assert_int_equal(d.maps.nr, 0);
 	assert_null(p1->map);
 	assert_string_equal(map_path_dm_state(p1), "-");
 	assert_true(log_has("map mpatha: removed"));
@@ -532,15 +534,15 @@ static void a_removed_map_lets_its_paths_go(void **state)
 	assert_non_null(p1->map);
 	k.maps[1].present = false;
 	maps_refresh_all(&d);
-	assert_int_equal(d.nr_maps, 0);
+	assert_int_equal(d.maps.nr, 0);
 	assert_null(p1->map);
 	/* One that is no longer multipath (or unreadable) too. */
 	kernel_map(1, "mpathc", 1, 1);
 	maps_refresh_all(&d);
-	assert_int_equal(d.nr_maps, 1);
+	assert_int_equal(d.maps.nr, 1);
 	k.maps[1].read_err = -EMEDIUMTYPE;
 	kernel_event(&k.maps[1], "", 0);
-	assert_int_equal(d.nr_maps, 0);
+	assert_int_equal(d.maps.nr, 0);
 }
 
 static void map_data_outlives_its_map_until_no_check_runs(void **state)
@@ -551,24 +553,24 @@ static void map_data_outlives_its_map_until_no_check_runs(void **state)
 	void **slot;
 
 	maps_refresh_all(&d);
-	slot = map_ctx_slot(&d, p1);
+	slot = slot_of(p1);
 	assert_non_null(slot);
-	assert_true(map_ctx_slot(&d, p1) == slot);	/* one per checker */
+	assert_true(slot_of(p1) == slot);	/* one per checker */
 	*slot = malloc(64);			/* libcheck_mp_init() */
 	assert_non_null(*slot);
 	busy_jobs = 1;				/* a check still reads it */
 	ev.devt = f->devt;
 	f->present = false;
 	maps_event(&d, &ev);
-	assert_non_null(d.ctx_retired);
-	assert_true(&d.ctx_retired->mpctx == slot);
+	assert_non_null(d.maps.retired);
+	assert_true(&d.maps.retired->mpctx == slot);
 	maps_sweep_retired(&d);
-	assert_non_null(d.ctx_retired);
+	assert_non_null(d.maps.retired);
 	busy_jobs = 0;				/* it returned */
 	maps_sweep_retired(&d);
-	assert_null(d.ctx_retired);		/* freed: valgrind sees no leak */
+	assert_null(d.maps.retired);	/* freed: valgrind sees no leak */
 	/* In no map, no slot. */
-	assert_null(map_ctx_slot(&d, p1));
+	assert_null(slot_of(p1));
 }
 
 static void a_path_failed_again_right_after_reinstatement_is_held_off(void **state)
@@ -647,7 +649,7 @@ static void without_device_mapper_nothing_happens(void **state)
 	maps_refresh_all(&d);
 	kernel_event(f, "PATH_FAILED", f->paths[0].devt);
 	check_result(p1, PATH_DOWN);
-	assert_int_equal(d.nr_maps, 0);
+	assert_int_equal(d.maps.nr, 0);
 	assert_null(p1->map);
 	assert_int_equal(k.fails + k.reinstates, 0);
 }
