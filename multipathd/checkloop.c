@@ -6,15 +6,16 @@
  * and adapt each path's polling interval.
  *
  * Checks are asynchronous: starting one never blocks the loop. Results of
- * checks run on the library's executor are announced on its eventfd;
- * checkers that drive their own asynchrony (directio) and deadlines are
- * noticed by polling the paths in flight, with a backoff, only while some
- * check is in flight. With nothing in flight and nothing due, the loop
- * sleeps until the next check is due.
+ * checks run on the library's executor are announced on its eventfd and
+ * taken from its done list (checker_completed()), so collecting them costs
+ * the number that completed. Checkers that drive their own asynchrony
+ * (directio) and deadlines are noticed by polling the paths in flight,
+ * with a backoff, only while some check is in flight. With nothing in
+ * flight and nothing due, the loop sleeps until the next check is due.
  *
  * Cost at scale: the paths in flight are kept in their own array
- * (schedule.h), so collecting results costs the number in flight, not the
- * number of paths. sched.next_due is a lower bound of when any path not in
+ * (schedule.h), so a poll costs the number in flight, not the number of
+ * paths. sched.next_due is a lower bound of when any path not in
  * flight is next due (sched_path_at() keeps it one); the table is walked
  * only when that moment comes, and that walk starts every check due soon
  * (batch_ns()) and recomputes the bound. Wake-ups for results or commands
@@ -140,23 +141,61 @@ void checks_run_due(struct daemon *d)
 	sched_walked(&d->sched, next);
 }
 
+/* How many completions are taken from the library at a time. */
+#define COMPLETED_BATCH		64
+
+/*
+ * Results of checks on the library's executor: exactly those that
+ * completed, whatever the number in flight. The checkers a batch names
+ * stay valid while it is handled: check_done() never frees a path (paths
+ * are freed by devices.c, between turns of the loop), and a checker
+ * selected afresh meanwhile has left the in-flight array.
+ */
+static void collect_completed(struct daemon *d, uint64_t now)
+{
+	struct checker *done[COMPLETED_BATCH];
+	unsigned int n, i;
+
+	do {
+		n = checker_completed(done, COMPLETED_BATCH);
+		for (i = 0; i < n; i++) {
+			struct path *pp = path_of_checker(done[i]);
+			int state;
+
+			if (!pp->pending)
+				continue;
+			state = checker_get_state(&pp->checker);
+			if (state != PATH_PENDING)
+				check_done(d, pp, state, now);
+		}
+	} while (n == COMPLETED_BATCH);
+}
+
 void checks_collect(struct daemon *d)
 {
 	uint64_t now = mpath_now_ns();
 	unsigned int i;
 
-	/* Backwards: check_done() moves the last entry into slot i. */
-	for (i = d->sched.nr_pending; i-- > 0;) {
-		struct path *pp = d->sched.pending[i];
-		int state = checker_get_state(&pp->checker);
+	collect_completed(d, now);
+	/*
+	 * Checkers that drive their own asynchrony (directio) announce
+	 * nothing, and a hung check announces nothing either: the whole
+	 * array is looked at only when a poll or a deadline is due.
+	 */
+	if (sched_poll_due(&d->sched, now)) {
+		/* Backwards: check_done() moves the last entry into slot i. */
+		for (i = d->sched.nr_pending; i-- > 0;) {
+			struct path *pp = d->sched.pending[i];
+			int state = checker_get_state(&pp->checker);
 
-		if (state != PATH_PENDING)
-			check_done(d, pp, state, now);
+			if (state != PATH_PENDING)
+				check_done(d, pp, state, now);
+		}
+		sched_poll_step(&d->sched, now);
 	}
 	/* A check that completed may have been the last to read a slot. */
 	if (d->maps.retired)
 		maps_sweep_retired(d);
-	sched_poll_step(&d->sched, now);
 }
 
 void path_set_operator_failed(struct daemon *d, struct path *pp, bool failed)

@@ -22,8 +22,10 @@ struct path;
 void checks_run_due(struct daemon *d);
 
 /*
- * checks_collect - take the results of the checks in flight that have
- * completed; costs the number in flight, not the number of paths.
+ * checks_collect - take the results of the checks that completed on the
+ * library's executor (costs the number that completed) and, when a poll or
+ * a deadline is due, of every check in flight (costs the number in flight,
+ * never the number of paths).
  */
 void checks_collect(struct daemon *d);
 

@@ -12,6 +12,7 @@
 #define MPATHD_PATHS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -43,6 +44,12 @@ struct path {
 	int loop_autoclear;		/* loop devices: the flag at add; -1 not loop */
 	bool detaching;			/* being detached: release at next sweep */
 };
+
+/* path_of_checker - the path whose checker c is (checker_completed()). */
+static inline struct path *path_of_checker(struct checker *c)
+{
+	return (struct path *)((char *)c - offsetof(struct path, checker));
+}
 
 /* The path table: part of struct daemon. */
 struct path_table {

@@ -55,14 +55,29 @@ void sched_started(struct sched *s, struct path *pp, uint64_t now)
 	s->checks_started++;
 }
 
+/*
+ * When the loop must look at pp's check even if no completion is announced:
+ * its deadline, and a little after, so that the library reports it late.
+ */
+static uint64_t pending_deadline(const struct path *pp)
+{
+	return pp->started + pp->checker.timeout * MPATH_NSEC_PER_SEC +
+	       SCHED_POLL_FIRST_NS;
+}
+
 void sched_pending_add(struct sched *s, struct path *pp, uint64_t now)
 {
+	uint64_t deadline = pending_deadline(pp);
+
 	pp->pending = true;
 	pp->pending_slot = s->nr_pending;
 	s->pending[s->nr_pending++] = pp;
 	if (s->nr_pending == 1) {
 		s->poll_backoff = SCHED_POLL_FIRST_NS;
 		s->poll_pending_at = now + s->poll_backoff;
+		s->deadline_at = deadline;
+	} else if (deadline < s->deadline_at) {
+		s->deadline_at = deadline;
 	}
 }
 
@@ -88,33 +103,47 @@ void sched_walked(struct sched *s, uint64_t next)
 	s->next_due = next;
 }
 
+bool sched_poll_due(const struct sched *s, uint64_t now)
+{
+	return s->nr_pending &&
+	       (now >= s->poll_pending_at || now >= s->deadline_at);
+}
+
 void sched_poll_step(struct sched *s, uint64_t now)
 {
-	if (!s->nr_pending || now < s->poll_pending_at)
+	unsigned int i;
+
+	if (!s->nr_pending)
 		return;
-	s->poll_backoff *= 2;
-	if (s->poll_backoff > SCHED_POLL_MAX_NS)
-		s->poll_backoff = SCHED_POLL_MAX_NS;
-	s->poll_pending_at = now + s->poll_backoff;
+	if (now >= s->poll_pending_at) {
+		s->poll_backoff *= 2;
+		if (s->poll_backoff > SCHED_POLL_MAX_NS)
+			s->poll_backoff = SCHED_POLL_MAX_NS;
+		s->poll_pending_at = now + s->poll_backoff;
+	}
+	/*
+	 * The bound only moves down between polls (a check that left the
+	 * array leaves it low: one early look, then it is exact again).
+	 */
+	s->deadline_at = UINT64_MAX;
+	for (i = 0; i < s->nr_pending; i++) {
+		uint64_t due = pending_deadline(s->pending[i]);
+
+		if (due < s->deadline_at)
+			s->deadline_at = due;
+	}
 }
 
 uint64_t sched_next_wakeup(const struct sched *s)
 {
 	/* 0: the table was never walked; the timer takes 1 as "at once". */
 	uint64_t next = s->next_due ? s->next_due : 1;
-	unsigned int i;
 
-	for (i = 0; i < s->nr_pending; i++) {
-		const struct path *pp = s->pending[i];
-		/* Its deadline: a hung check reports a timeout then. */
-		uint64_t due = pp->started +
-			       pp->checker.timeout * MPATH_NSEC_PER_SEC +
-			       SCHED_POLL_FIRST_NS;
-
-		if (due < next)
-			next = due;
+	if (s->nr_pending) {
+		if (s->deadline_at < next)
+			next = s->deadline_at;
+		if (s->poll_pending_at < next)
+			next = s->poll_pending_at;
 	}
-	if (s->nr_pending && s->poll_pending_at < next)
-		next = s->poll_pending_at;
 	return next == UINT64_MAX ? 0 : next;
 }

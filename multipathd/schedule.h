@@ -8,12 +8,13 @@
  * C library's.)
  *
  * struct sched is part of struct daemon (daemon.sched). Others may read
- * its fields (show status, the loop's timer); only sched.c writes them.
+ * its fields (show status, the loop's timer); only schedule.c writes them.
  * Event-loop thread only (daemon.h): nothing here is locked.
  */
 #ifndef MPATHD_SCHEDULE_H
 #define MPATHD_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct path;
@@ -34,6 +35,7 @@ struct sched {
 	uint64_t next_due;		/* no path not in flight is due before */
 	uint64_t poll_pending_at;	/* next poll of self-driven checks */
 	uint64_t poll_backoff;		/* ns, doubles while they pend */
+	uint64_t deadline_at;		/* none in flight times out before */
 	unsigned long checks_started, state_changes;
 };
 
@@ -76,8 +78,16 @@ void sched_state_changed(struct sched *s);
 void sched_walked(struct sched *s, uint64_t next);
 
 /*
+ * sched_poll_due - is it time to look at every check in flight: the next
+ * poll (for checkers that drive their own asynchrony) or the earliest
+ * deadline (a hung check reports a timeout then) has come?
+ */
+bool sched_poll_due(const struct sched *s, uint64_t now);
+
+/*
  * sched_poll_step - the checks in flight were polled at now: back off
- * until the next poll (doubling, up to SCHED_POLL_MAX_NS).
+ * until the next poll (doubling, up to SCHED_POLL_MAX_NS), and take the
+ * earliest deadline of those still in flight. Costs the number in flight.
  */
 void sched_poll_step(struct sched *s, uint64_t now);
 

@@ -39,9 +39,11 @@ static uint64_t fake_now_ns(void)
 
 #define MS		1000000ull
 #define S		1000000000ull
-#define MAX_PATHS	64
+#define MAX_PATHS	100
 
 /* --- fakes: the clock, the checker, device-mapper ------------------------ */
+
+static struct daemon d;
 
 static int script[MAX_PATHS];		/* what a check of path i reports */
 static unsigned int starts[MAX_PATHS];	/* checks started per path */
@@ -102,15 +104,38 @@ void __wrap_checker_check(struct checker *c, int path_state)
 	starts[index_of(pp)]++;
 }
 
+static unsigned int get_state_calls;	/* checker_get_state() calls */
+
 int __wrap_checker_get_state(struct checker *c);
 int __wrap_checker_get_state(struct checker *c)
 {
+	get_state_calls++;
 	return script[index_of(path_of(c))];
 }
 
-/* --- fixture -------------------------------------------------------------- */
+/* The library's done list: the checks announced as completed. */
+static struct checker *done_list[MAX_PATHS];
+static unsigned int nr_done;
 
-static struct daemon d;
+unsigned int __wrap_checker_completed(struct checker **done, unsigned int max);
+unsigned int __wrap_checker_completed(struct checker **done, unsigned int max)
+{
+	unsigned int n = nr_done < max ? nr_done : max;
+
+	memcpy(done, done_list, n * sizeof(*done));
+	memmove(done_list, done_list + n, (nr_done - n) * sizeof(*done));
+	nr_done -= n;
+	return n;
+}
+
+/* Path i's check on the executor completed with state. */
+static void complete(unsigned int i, int state)
+{
+	script[i] = state;
+	done_list[nr_done++] = &d.paths.list[i]->checker;
+}
+
+/* --- fixture -------------------------------------------------------------- */
 
 static int setup(void **state)
 {
@@ -121,6 +146,8 @@ static int setup(void **state)
 	memset(script, 0, sizeof(script));
 	batch_seen = 0;
 	memset(synced, 0, sizeof(synced));
+	nr_done = 0;
+	get_state_calls = 0;
 	fake_now = 1000 * S;
 	for (int i = 0; i < MAX_PATHS; i++)
 		script[i] = PATH_UP;
@@ -276,12 +303,13 @@ static void results_in_any_order_are_all_collected(void **state)
 	}
 	turn();
 	assert_int_equal(d.sched.nr_pending, 5);
-	script[2] = PATH_DOWN;
+	complete(2, PATH_DOWN);
 	turn();
 	assert_int_equal(d.sched.nr_pending, 4);
 	assert_false(d.paths.list[2]->pending);
 	assert_int_equal(d.paths.list[2]->state, PATH_DOWN);
-	script[0] = script[4] = PATH_UP;
+	complete(4, PATH_UP);
+	complete(0, PATH_UP);
 	turn();
 	assert_int_equal(d.sched.nr_pending, 2);
 	/* A path dropped while in flight (path_remove()) leaves the array. */
@@ -289,7 +317,7 @@ static void results_in_any_order_are_all_collected(void **state)
 	assert_int_equal(d.sched.nr_pending, 1);
 	assert_ptr_equal(d.sched.pending[0], d.paths.list[3]);
 	assert_int_equal(d.paths.list[3]->pending_slot, 0);
-	script[1] = script[3] = PATH_UP;
+	complete(3, PATH_UP);
 	turn();
 	assert_int_equal(d.sched.nr_pending, 0);
 	for (i = 0; i < 5; i++)
@@ -317,7 +345,7 @@ static void the_in_flight_array_grows_and_keeps_its_checks(void **state)
 	for (i = 0; i < 3; i++) {
 		assert_ptr_equal(d.sched.pending[d.paths.list[i]->pending_slot],
 				 d.paths.list[i]);
-		script[i] = PATH_UP;
+		complete(i, PATH_UP);
 	}
 	turn();
 	assert_int_equal(d.sched.nr_pending, 0);
@@ -347,6 +375,73 @@ static void a_hung_check_wakes_the_loop_at_its_deadline(void **state)
 	}
 	assert_int_equal(pp->state, PATH_TIMEOUT);
 	assert_true(fake_now == t + 2 * S + SCHED_POLL_FIRST_NS);
+}
+
+/*
+ * A completion announced by the library costs a look at that one check,
+ * however many are in flight; the others are not asked.
+ */
+static void a_completion_costs_one_look_not_a_walk(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < 40; i++) {
+		add_path(5, fake_now);
+		script[i] = PATH_PENDING;
+	}
+	turn();
+	assert_int_equal(d.sched.nr_pending, 40);
+	get_state_calls = 0;
+	complete(17, PATH_DOWN);
+	checks_collect(&d);
+	assert_int_equal(get_state_calls, 1);
+	assert_int_equal(d.sched.nr_pending, 39);
+	assert_int_equal(d.paths.list[17]->state, PATH_DOWN);
+	/* A checker announced whose check is no longer in flight: skipped. */
+	done_list[nr_done++] = &d.paths.list[17]->checker;
+	checks_collect(&d);
+	assert_int_equal(get_state_calls, 1);
+	assert_int_equal(d.paths.list[17]->checks, 1);
+}
+
+/* More completions than one batch takes: all of them are collected. */
+static void completions_beyond_one_batch_are_all_collected(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_PATHS; i++) {
+		add_path(5, fake_now);
+		script[i] = PATH_PENDING;
+	}
+	turn();
+	assert_int_equal(d.sched.nr_pending, MAX_PATHS);
+	for (i = 0; i < MAX_PATHS; i++)
+		complete(i, PATH_UP);
+	checks_collect(&d);
+	assert_int_equal(d.sched.nr_pending, 0);
+	assert_int_equal(nr_done, 0);
+}
+
+/*
+ * A checker that drives its own asynchrony announces nothing: its result
+ * is seen at the next poll of the checks in flight, which backs off.
+ */
+static void unannounced_results_are_seen_at_the_next_poll(void **state)
+{
+	uint64_t t = fake_now;
+	struct path *pp = add_path(5, t);
+
+	script[0] = PATH_PENDING;
+	turn();
+	assert_true(pp->pending);
+	script[0] = PATH_UP;		/* done, but not announced */
+	checks_collect(&d);
+	assert_true(pp->pending);
+	assert_true(sched_next_wakeup(&d.sched) == t + SCHED_POLL_FIRST_NS);
+	fake_now = t + SCHED_POLL_FIRST_NS;
+	checks_collect(&d);
+	assert_false(pp->pending);
+	assert_int_equal(pp->state, PATH_UP);
 }
 
 /*
@@ -412,6 +507,9 @@ int main(void)
 		T(results_in_any_order_are_all_collected),
 		T(the_in_flight_array_grows_and_keeps_its_checks),
 		T(a_hung_check_wakes_the_loop_at_its_deadline),
+		T(a_completion_costs_one_look_not_a_walk),
+		T(completions_beyond_one_batch_are_all_collected),
+		T(unannounced_results_are_seen_at_the_next_poll),
 		T(every_result_and_command_is_handed_to_the_map),
 		T(a_healthy_interval_doubles_up_to_the_maximum),
 #undef T
