@@ -22,6 +22,7 @@
 #include "../multipathd/blacklist.c"
 #include "../multipathd/config.c"
 #include "../multipathd/config-parse.c"
+#include "../multipathd/config-load.c"
 
 #define NAME	"test.conf"
 
