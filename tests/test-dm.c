@@ -446,11 +446,6 @@ static void mock_set_maps(const struct mock_map *maps, size_t nr)
 	mock.nr_maps = nr;
 }
 
-static bool log_has(const char *s)
-{
-	return strstr(test_log.all, s) != NULL;
-}
-
 /* A string of n copies of c, in a static buffer per slot. */
 static const char *long_str(int slot, char c, size_t n)
 {
@@ -861,8 +856,8 @@ static void read_of_too_long_name_or_uuid_is_enametoolong(void **state)
 	assert_int_equal(mock.created, 2);
 	/* Warned, naming the device. */
 	assert_int_equal(test_log_problems(), 2);
-	assert_true(log_has("253:0"));
-	assert_true(log_has("253:1"));
+	assert_true(test_log_contains("253:0"));
+	assert_true(test_log_contains("253:1"));
 }
 
 static void read_of_map_without_live_table_is_enodata_quietly(void **state)
@@ -1232,8 +1227,8 @@ static void failed_message_returns_errno_logged_at_debug_only(void **state)
 	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 0);
 	assert_int_equal(test_log.count[MPATH_LOG_INFO], 0);
 	assert_true(test_log.count[MPATH_LOG_DEBUG] > 0);
-	assert_true(log_has("mpatha"));
-	assert_true(log_has("fail_path 8:16"));
+	assert_true(test_log_contains("mpatha"));
+	assert_true(test_log_contains("fail_path 8:16"));
 
 	/* No errno from libdevmapper: still an error, -EIO. */
 	test_log_start();
@@ -1245,7 +1240,7 @@ static void failed_message_returns_errno_logged_at_debug_only(void **state)
 	assert_int_equal(test_log.count[MPATH_LOG_NOTICE], 0);
 	assert_int_equal(test_log.count[MPATH_LOG_INFO], 0);
 	assert_true(test_log.count[MPATH_LOG_DEBUG] > debug);
-	assert_true(log_has("reinstate_path 65:32"));
+	assert_true(test_log_contains("reinstate_path 65:32"));
 	assert_int_equal(mock.created, 2);
 }
 
@@ -1325,7 +1320,7 @@ static void libdevmapper_messages_go_to_the_debug_log(void **state)
 		    "some error");
 	assert_int_equal(test_log.count[MPATH_LOG_DEBUG], debug + 1);
 	assert_int_equal(test_log_problems(), 0);
-	assert_true(log_has("libdevmapper: device mpatha: some error"));
+	assert_true(test_log_contains("libdevmapper: device mpatha: some error"));
 }
 
 int main(void)

@@ -290,11 +290,6 @@ static void **slot_of(struct path *pp)
 	return map_ctx_slot(pp->map ? &pp->map->ctxs : NULL, &pp->checker);
 }
 
-static bool log_has(const char *s)
-{
-	return strstr(test_log.all, s) != NULL;
-}
-
 static int setup(void **state)
 {
 	memset(&d, 0, sizeof(d));
@@ -350,7 +345,7 @@ static void maps_are_read_with_uuid_and_paths_in_table_order(void **state)
 	assert_int_equal(m->paths[1].fail_count, 4);
 	assert_true(m->paths[2].pp == p3 && p3->map == m);
 	assert_string_equal(map_path_dm_state(p1), "active");
-	assert_true(log_has("map mpatha: added (uuid mpath-mpatha-wwid, 253:0, 3 paths, 2 monitored)"));
+	assert_true(test_log_contains("map mpatha: added (uuid mpath-mpatha-wwid, 253:0, 3 paths, 2 monitored)"));
 	/* A path discovered later finds its map. */
 	struct path *p5 = add_path(5);
 
@@ -371,7 +366,7 @@ static void a_path_failed_by_the_kernel_is_reinstated_after_a_fresh_check(void *
 	fake_now += 5 * S;
 	kernel_fails(f, 0);
 	assert_string_equal(map_path_dm_state(p1), "failed");
-	assert_true(log_has("sd1: failed in map mpatha by the kernel (fail count 1)"));
+	assert_true(test_log_contains("sd1: failed in map mpatha by the kernel (fail count 1)"));
 	/* The last check predates the failure: not trusted, checked now. */
 	assert_int_equal(k.reinstates, 0);
 	assert_int_equal(scheduled_at[1], fake_now);
@@ -381,7 +376,7 @@ static void a_path_failed_by_the_kernel_is_reinstated_after_a_fresh_check(void *
 	assert_int_equal(k.reinstates, 1);
 	assert_false(f->paths[0].failed);
 	assert_string_equal(map_path_dm_state(p1), "active");
-	assert_true(log_has("sd1: reinstated in map mpatha: failed by the kernel, checker up"));
+	assert_true(test_log_contains("sd1: reinstated in map mpatha: failed by the kernel, checker up"));
 	/* The event of our own message changes nothing. */
 	kernel_event(f, "PATH_REINSTATED", f->paths[0].devt);
 	assert_int_equal(k.reinstates + k.fails, 1);
@@ -402,7 +397,7 @@ static void a_kernel_failure_is_not_undone_while_the_checker_says_down(void **st
 	fake_now += 3 * S;
 	check_result(p1, PATH_UP);
 	assert_int_equal(k.reinstates, 1);
-	assert_true(log_has("sd1: reinstated in map mpatha: failed by the kernel, checker up"));
+	assert_true(test_log_contains("sd1: reinstated in map mpatha: failed by the kernel, checker up"));
 }
 
 static void a_path_failed_event_checks_the_path_at_once(void **state)
@@ -433,17 +428,17 @@ static void a_path_the_checker_says_down_is_failed_once(void **state)
 	check_result(p1, PATH_DOWN);
 	assert_int_equal(k.fails, 1);
 	assert_string_equal(k.last_msg, "fail_path mpatha 8:16");
-	assert_true(log_has("sd1: failed in map mpatha: checker down"));
+	assert_true(test_log_contains("sd1: failed in map mpatha: checker down"));
 	/* Our own message's event: not reported as the kernel's doing. */
 	kernel_event(f, "PATH_FAILED", f->paths[0].devt);
-	assert_false(log_has("by the kernel"));
+	assert_false(test_log_contains("by the kernel"));
 	check_result(p1, PATH_DOWN);
 	check_result(p1, PATH_TIMEOUT);
 	assert_int_equal(k.fails, 1);
 	/* Up again: reinstated at once, no extra check needed. */
 	check_result(p1, PATH_UP);
 	assert_int_equal(k.reinstates, 1);
-	assert_true(log_has("sd1: reinstated in map mpatha: failed by multipathd (checker), checker up"));
+	assert_true(test_log_contains("sd1: reinstated in map mpatha: failed by multipathd (checker), checker up"));
 	/* States that decide nothing send nothing. */
 	check_result(p1, PATH_PENDING);
 	check_result(p1, PATH_WILD);
@@ -459,7 +454,7 @@ static void the_operators_fail_holds_until_reinstate(void **state)
 	p1->operator_failed = true;
 	map_path_sync(&d, p1);
 	assert_int_equal(k.fails, 1);
-	assert_true(log_has("sd1: failed in map mpatha: failed by the operator"));
+	assert_true(test_log_contains("sd1: failed in map mpatha: failed by the operator"));
 	check_result(p1, PATH_UP);
 	check_result(p1, PATH_UP);
 	assert_int_equal(k.reinstates, 0);
@@ -467,14 +462,14 @@ static void the_operators_fail_holds_until_reinstate(void **state)
 	/* Someone else reinstates it: failed again, the operator said so. */
 	f->paths[0].failed = false;
 	kernel_event(f, "PATH_REINSTATED", f->paths[0].devt);
-	assert_true(log_has("sd1: reinstated in map mpatha, not by multipathd"));
+	assert_true(test_log_contains("sd1: reinstated in map mpatha, not by multipathd"));
 	assert_int_equal(k.fails, 2);
 	assert_true(f->paths[0].failed);
 	p1->operator_failed = false;
 	map_path_sync(&d, p1);
 	assert_int_equal(k.reinstates, 1);
 	assert_false(f->paths[0].failed);
-	assert_true(log_has("reinstated in map mpatha: failed by the operator, checker up"));
+	assert_true(test_log_contains("reinstated in map mpatha: failed by the operator, checker up"));
 }
 
 static void paths_leave_and_join_a_map_on_reload(void **state)
@@ -498,7 +493,7 @@ static void paths_leave_and_join_a_map_on_reload(void **state)
 	assert_int_equal(reselected[2], 1);	/* its checker, without map data */
 	assert_int_equal(reselected[1], 0);
 	assert_string_equal(map_path_dm_state(p2), "-");
-	assert_true(log_has("sd2: no longer in map mpatha"));
+	assert_true(test_log_contains("sd2: no longer in map mpatha"));
 	/* And back, in the other order. */
 	f->nr = 2;
 	f->paths[0].devt = makedev(8, 32);
@@ -508,7 +503,7 @@ static void paths_leave_and_join_a_map_on_reload(void **state)
 	assert_true(m->paths[0].pp == p2 && m->paths[1].pp == p1);
 	assert_true(p2->map == m);
 	assert_int_equal(reselected[2], 2);
-	assert_true(log_has("sd2: in map mpatha"));
+	assert_true(test_log_contains("sd2: in map mpatha"));
 	assert_int_equal(k.fails + k.reinstates, 0);
 }
 
@@ -526,7 +521,7 @@ static void a_removed_map_lets_its_paths_go(void **state)
 	assert_int_equal(d.maps.nr, 0);
 	assert_null(p1->map);
 	assert_string_equal(map_path_dm_state(p1), "-");
-	assert_true(log_has("map mpatha: removed"));
+	assert_true(test_log_contains("map mpatha: removed"));
 	assert_int_equal(reselected[1], 1);
 	/* A map that vanished without an event is dropped at the next read. */
 	kernel_map(1, "mpathb", 1, 1);
@@ -586,7 +581,7 @@ static void a_path_failed_again_right_after_reinstatement_is_held_off(void **sta
 	/* Failed again 1 s later: held off 2 s (polling_interval << 1). */
 	fake_now += S;
 	kernel_fails(f, 0);
-	assert_true(log_has("sd1: failed again in map mpatha by the kernel 1.0 s after it was reinstated; not reinstating it for 2 s"));
+	assert_true(test_log_contains("sd1: failed again in map mpatha by the kernel 1.0 s after it was reinstated; not reinstating it for 2 s"));
 	hold = fake_now + 2 * S;
 	fake_now += S / 10;
 	check_result(p1, PATH_UP);
@@ -602,8 +597,8 @@ static void a_path_failed_again_right_after_reinstatement_is_held_off(void **sta
 		fake_now = f->paths[0].failed ? fake_now + 8 * S : fake_now;
 		check_result(p1, PATH_UP);
 	}
-	assert_true(log_has("not reinstating it for 8 s"));
-	assert_false(log_has("not reinstating it for 16 s"));
+	assert_true(test_log_contains("not reinstating it for 8 s"));
+	assert_false(test_log_contains("not reinstating it for 16 s"));
 }
 
 static void a_message_that_fails_is_logged_once(void **state)
@@ -617,12 +612,12 @@ static void a_message_that_fails_is_logged_once(void **state)
 	check_result(p1, PATH_DOWN);
 	check_result(p1, PATH_DOWN);
 	assert_int_equal(test_log.count[MPATH_LOG_ERR], 1);
-	assert_true(log_has("sd1: cannot fail it in map mpatha: No such device or address (retried at each check)"));
+	assert_true(test_log_contains("sd1: cannot fail it in map mpatha: No such device or address (retried at each check)"));
 	assert_string_equal(map_path_dm_state(p1), "active");
 	k.msg_err = 0;
 	check_result(p1, PATH_DOWN);
 	assert_true(f->paths[0].failed);
-	assert_true(log_has("sd1: map mpatha takes messages again"));
+	assert_true(test_log_contains("sd1: map mpatha takes messages again"));
 }
 
 static void a_path_in_two_maps_stays_with_the_first(void **state)
@@ -637,7 +632,7 @@ static void a_path_in_two_maps_stays_with_the_first(void **state)
 	kernel_event(&k.maps[1], "", 0);
 	assert_string_equal(p1->map->name, "mpatha");
 	assert_null(map_find(&d, "mpathb")->paths[0].pp);
-	assert_true(log_has("sd1: in maps mpatha and mpathb; staying with mpatha"));
+	assert_true(test_log_contains("sd1: in maps mpatha and mpathb; staying with mpatha"));
 }
 
 static void without_device_mapper_nothing_happens(void **state)

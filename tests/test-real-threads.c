@@ -57,17 +57,6 @@ static bool test_quick(void)
 	return q && *q && strcmp(q, "0") != 0;
 }
 
-/* Does the captured log contain s? */
-static bool log_contains(const char *s)
-{
-	bool found;
-
-	pthread_mutex_lock(&test_log.lock);
-	found = strstr(test_log.all, s) != NULL;
-	pthread_mutex_unlock(&test_log.lock);
-	return found;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -425,8 +414,8 @@ static void test_missing_symbol_logged_once_per_init(void **state)
 	checker_get(&c, "nosym");
 	assert_null(c.cls);
 	assert_int_equal(test_log_problems(), 1);
-	assert_true(log_contains("libcheck_check"));
-	assert_true(log_contains("/libchecknosym.so"));
+	assert_true(test_log_contains("libcheck_check"));
+	assert_true(test_log_contains("/libchecknosym.so"));
 	assert_int_equal(test_plugin_count("nosym"), 0);
 	assert_false(test_dso_mapped("/libchecknosym.so"));
 
@@ -434,15 +423,15 @@ static void test_missing_symbol_logged_once_per_init(void **state)
 	checker_get(&c, "nosym");
 	assert_null(c.cls);
 	assert_int_equal(test_log_problems(), 0);
-	assert_false(log_contains("libcheck_check"));
+	assert_false(test_log_contains("libcheck_check"));
 
 	assert_int_equal(init_checkers(test_plugin_dir()), 0);
 	test_log_start();
 	checker_get(&c, "nosym");
 	assert_null(c.cls);
 	assert_int_equal(test_log_problems(), 1);
-	assert_true(log_contains("libcheck_check"));
-	assert_true(log_contains("/libchecknosym.so"));
+	assert_true(test_log_contains("libcheck_check"));
+	assert_true(test_log_contains("/libchecknosym.so"));
 	assert_int_equal(test_plugin_count("nosym"), 0);
 	assert_false(test_dso_mapped("/libchecknosym.so"));
 }
@@ -456,7 +445,7 @@ static void test_missing_file_logged_once_with_path(void **state)
 	checker_get(&c, "missing");
 	assert_null(c.cls);
 	assert_int_equal(test_log_problems(), 1);
-	assert_true(log_contains("/libcheckmissing.so"));
+	assert_true(test_log_contains("/libcheckmissing.so"));
 
 	test_log_start();
 	checker_get(&c, "missing");
@@ -498,7 +487,7 @@ static void check_load_after_shared_release(bool older_first)
 	test_log_start();
 	checker_get(&other, "nosym");
 	other_selected = checker_selected(&other);
-	refusal_logged = log_contains("libcheck_check");
+	refusal_logged = test_log_contains("libcheck_check");
 	/* Put all first, so a failure leaves nothing for the teardown. */
 	checker_put(&other);
 	checker_put(&cur);

@@ -73,6 +73,17 @@ static inline int test_log_problems(void)
 	return n;
 }
 
+/* Has any message captured since test_log_start() contained s? */
+static inline bool test_log_contains(const char *s)
+{
+	bool found;
+
+	pthread_mutex_lock(&test_log.lock);
+	found = strstr(test_log.all, s) != NULL;
+	pthread_mutex_unlock(&test_log.lock);
+	return found;
+}
+
 /* --- time and waiting -------------------------------------------------- */
 
 static inline double test_now(void)
