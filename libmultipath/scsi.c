@@ -8,6 +8,9 @@
  * mpath_scsi.h.
  *
  * No function keeps state; all may run concurrently on any thread.
+ *
+ * Offers mpath_scsi.h (exported). Calls: log.h only. Called by checker
+ * plugins.
  */
 #include <errno.h>
 #include <limits.h>

@@ -3,6 +3,9 @@
  * config-parse.c - multipath.conf's lexer and parser: config_parse() turns
  * a buffer into a struct mp_config (config-internal.h).
  *
+ * Called by: config-load.c (and the tests and fuzzers, on buffers).
+ * Calls: config.c (building the object), blacklist.c (its patterns).
+ *
  * The grammar, as far as this daemon reads it:
  *
  *	file      := section*
