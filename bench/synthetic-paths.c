@@ -57,7 +57,7 @@ static void synthetic_paths(struct daemon *d)
 	unsigned long n = env_number("MULTIPATHD_BENCH_PATHS", 1000000);
 	unsigned long hung = env_number("MULTIPATHD_BENCH_MAX_HUNG", 65536);
 	bool spread = env_number("MULTIPATHD_BENCH_SPREAD", 1);
-	uint64_t now = mpath_now_ns();
+	uint64_t now;
 	struct path_facts pf;
 	unsigned long i;
 
@@ -72,6 +72,12 @@ static void synthetic_paths(struct daemon *d)
 		snprintf(pf.product, sizeof(pf.product), "SYNTHETIC");
 		device_add(d, &pf);
 	}
+	/*
+	 * Spread from now, after the adding: that takes seconds in a
+	 * sanitizer build, and moments already past would all be due at
+	 * once, bunching every check into one burst for good.
+	 */
+	now = mpath_now_ns();
 	for (i = 0; spread && i < d->paths.nr; i++) {
 		struct path *pp = d->paths.list[i];
 
