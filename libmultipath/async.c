@@ -61,12 +61,15 @@ static void check_released(struct job *job)
 	free(priv);
 }
 
+static const struct job_ops check_ops = {
+	.run = run_check,
+	.released = check_released,
+};
+
 void async_init(struct checker_priv *priv)
 {
-	priv->job.run = run_check;
-	priv->job.released = check_released;
+	priv->job.ops = &check_ops;
 	priv->job.stats = &priv->plugin->jobs;
-	priv->job.name = priv->plugin->name;
 	priv->shadow.fd = -1;
 }
 

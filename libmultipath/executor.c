@@ -138,10 +138,10 @@ static void queue_remove(struct job *job)
 /* Under pool.lock: a job completed, append it to the done list. */
 static void done_push(struct job *job)
 {
-	job->done_next = NULL;
-	job->done_prev = pool.done_tail;
+	job->next = NULL;
+	job->prev = pool.done_tail;
 	if (pool.done_tail)
-		pool.done_tail->done_next = job;
+		pool.done_tail->next = job;
 	else
 		pool.done_head = job;
 	pool.done_tail = job;
@@ -154,15 +154,15 @@ static void done_remove(struct job *job)
 {
 	if (!job->on_done)
 		return;
-	if (job->done_prev)
-		job->done_prev->done_next = job->done_next;
+	if (job->prev)
+		job->prev->next = job->next;
 	else
-		pool.done_head = job->done_next;
-	if (job->done_next)
-		job->done_next->done_prev = job->done_prev;
+		pool.done_head = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
 	else
-		pool.done_tail = job->done_prev;
-	job->done_next = job->done_prev = NULL;
+		pool.done_tail = job->prev;
+	job->next = job->prev = NULL;
 	job->on_done = false;
 	pool.nr_done--;
 }
@@ -206,7 +206,7 @@ static bool write_off(struct worker *w)
 	pool.nr_stuck++;
 	stat_add(w->job->stats->stuck, 1);
 	mp_notice("executor: a job of %s hung past its deadline; worker written off (%u hung)",
-		  w->job->name, pool.nr_stuck);
+		  w->job->stats->name, pool.nr_stuck);
 	return true;
 }
 
@@ -377,7 +377,7 @@ static void run_job(struct worker *w, struct job *job)
 	int state;
 
 	pthread_mutex_unlock(&pool.lock);
-	state = job->run(job);
+	state = job->ops->run(job);
 	stat_add(job->stats->completed, 1);
 
 	pthread_mutex_lock(&pool.lock);
@@ -394,7 +394,7 @@ static void run_job(struct worker *w, struct job *job)
 	if (job->orphaned) {
 		/* The owner gave it up: its record is ours to hand back. */
 		pthread_mutex_unlock(&pool.lock);
-		job->released(job);
+		job->ops->released(job);
 		pthread_mutex_lock(&pool.lock);
 	} else {
 		job_set(job, JOB_DONE);

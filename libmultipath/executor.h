@@ -43,10 +43,13 @@ enum job_progress {
 
 /*
  * The counters of one owner of jobs (e.g. one plugin), shared by all its
- * jobs. __atomic, so statistics read them without the pool's lock; the
- * pool keeps them consistent under its lock.
+ * jobs, with the owner's name for the log. The counters are __atomic, so
+ * statistics read them without the pool's lock; the pool keeps them
+ * consistent under its lock. name is set before the first job is
+ * submitted and never changes.
  */
 struct job_stats {
+	const char *name;		/* its owner, for the log */
 	unsigned long started;		/* submitted, ever */
 	unsigned long completed;	/* run() returned, ever */
 	unsigned long timed_out;	/* reported past the deadline, ever */
@@ -55,12 +58,22 @@ struct job_stats {
 	long stuck;			/* running past their deadline now */
 };
 
-struct job {
-	/* Set by the owner before the first submit; then read-only. */
+struct job;
+
+/* What a kind of job does: shared by every job of that kind. */
+struct job_ops {
 	int (*run)(struct job *job);	/* on a worker, no lock held */
 	void (*released)(struct job *job);	/* see JOB_RUNNING above */
+};
+
+/*
+ * One job, embedded in its owner's record (one per checker: a check
+ * allocates nothing). Kept small: there is one per path.
+ */
+struct job {
+	/* Set by the owner before the first submit; then read-only. */
+	const struct job_ops *ops;
 	struct job_stats *stats;	/* valid until released() returns */
-	const char *name;		/* its owner, for the log; as long as stats */
 	void *arg;			/* the owner's; see executor_take_done() */
 
 	/* The executor's, under its lock (see executor.c). */
@@ -68,11 +81,14 @@ struct job {
 	int result;			/* what run() returned, in JOB_DONE */
 	bool orphaned;			/* released while running */
 	bool late;			/* reported past its deadline */
-	bool on_done;			/* on the done list */
+	bool on_done;			/* linked on the done list, not the queue */
 	uint64_t queued_at;		/* mpath_now_ns() */
 	uint64_t deadline;		/* mpath_now_ns() */
-	struct job *next, *prev;	/* the queue */
-	struct job *done_next, *done_prev;	/* the done list */
+	/*
+	 * The queue while QUEUED, the done list while DONE and on_done: a
+	 * job is never on both, so one pair of links serves either.
+	 */
+	struct job *next, *prev;
 	struct worker *worker;		/* the worker running it */
 };
 
@@ -88,7 +104,7 @@ static inline int job_state(const struct job *job)
 
 /*
  * executor_submit - queue an IDLE job, due within timeout_s seconds. The
- * caller has set run, released, stats and name. Never blocks for long
+ * caller has set ops, stats (with its name) and arg. Never blocks for long
  * (takes the pool's lock; may start a worker thread).
  */
 void executor_submit(struct job *job, unsigned int timeout_s);

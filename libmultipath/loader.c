@@ -631,6 +631,7 @@ int plugin_load(const char *dir, const char *name, bool check_perms,
 		return -ENOMEM;
 	}
 	strcpy(p->name, name);
+	p->jobs.name = p->name;
 	fd = open_verified(dir, file, p->path, check_perms);
 	if (fd < 0) {
 		err = fd;

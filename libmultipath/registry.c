@@ -96,6 +96,7 @@ struct checker_plugin none_plugin = {
 	.builtin = true,
 	.registered = true,
 	.name = NONE_CHECKER,
+	.jobs.name = none_plugin.name,
 };
 
 void checker_set_permission_check(bool enforce)

@@ -320,6 +320,8 @@ static void stuck_cap_stops_growth_until_released(void **state)
 	assert_int_equal(checker_get_state(&a.c), PATH_TIMEOUT);
 	checker_executor_stats(&es);
 	assert_int_equal(es.written_off, 1);
+	/* The log names the plugin whose check hung. */
+	assert_true(test_log_contains("a job of pipe hung past its deadline"));
 
 	/* A replacement worker takes b, which hangs too. */
 	checker_check(&b.c, PATH_UP);
