@@ -8,8 +8,9 @@
 #     loop (docs/design.md, "The daemon's loop", shows the order). Read
 #     from the objects: file A calls file B when A uses a global symbol B
 #     defines.
-#  2. No comment or document points outside the repository: to a design
-#     file that is not in the tree, or to an issue by number.
+#  2. No comment or document points outside the repository: to design,
+#     style or lab notes that are not in the tree, or to an issue by
+#     number.
 #
 # Environment: O (the build directory, default .). Exit 0: pass, 77: skip.
 set -euo pipefail
@@ -75,7 +76,7 @@ fi
 # This script names the patterns it looks for; bench/REPORT.md and the
 # configuration corpus are data, not comments.
 if xargs -0 grep -nIE \
-	'DESIGN(\.md| section)|(^|[^A-Za-z])[Ii]ssue #?[0-9]+([^0-9.]|$)|(^|[^A-Za-z])[Ii]ssues? [0-9]+(,| and) ?[0-9]' \
+	'DESIGN(\.md| section)|STYLE\.md|kernel-lab|\.\./shared/|(^|[^A-Za-z])[Ii]ssue #?[0-9]+([^0-9.]|$)|(^|[^A-Za-z])[Ii]ssues? [0-9]+(,| and) ?[0-9]' \
 	<"$tmp/files" 2>/dev/null |
 	grep -vE '^(\./)?(tests/t-house\.sh|tests/conf/|tests/fuzz/corpus)' >"$tmp/refs"; then
 	echo "FAIL: these point outside the repository:" >&2

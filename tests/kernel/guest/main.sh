@@ -26,7 +26,7 @@ write_conf
 #
 # One scsi_debug LUN behind two hosts: with vpd_use_hostno=0 both disks
 # report the same VPD 0x83 identifier, i.e. the same WWID, as two paths to
-# one LUN do (kernel-lab). 16 MiB is plenty: nothing is written.
+# one LUN do. 16 MiB is plenty: nothing is written.
 
 setup() {
 	local T0 hctls n

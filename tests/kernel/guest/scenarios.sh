@@ -6,7 +6,7 @@
 # keeps the map usable. Each returns non-zero at its first failed
 # assertion; run_scenario restores the baseline before the next one.
 #
-# The fault knobs are those found on this kernel (see kernel-lab notes):
+# The fault knobs are those found to work on this kernel (Debian 6.1):
 # a device set offline fails new opens with ENXIO and SG_IO on open fds
 # with ENODEV; sg_start --stop on the sg node gives NOT READY 04/02;
 # opts=2 with medium_error_start/count gives MEDIUM ERROR on READ of those
