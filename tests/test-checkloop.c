@@ -312,7 +312,7 @@ static void results_in_any_order_are_all_collected(void **state)
 	complete(0, PATH_UP);
 	turn();
 	assert_int_equal(d.sched.nr_pending, 2);
-	/* A path dropped while in flight (path_remove()) leaves the array. */
+	/* A path dropped while in flight (device_remove()) leaves the array. */
 	sched_pending_clear(&d.sched, d.paths.list[1]);
 	assert_int_equal(d.sched.nr_pending, 1);
 	assert_ptr_equal(d.sched.pending[0], d.paths.list[3]);
