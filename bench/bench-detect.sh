@@ -75,29 +75,16 @@ ffs_pid= mpd_pid= mpd_worker= loop=
 
 # --- cleanup -----------------------------------------------------------------
 
-# Is the loop device still bound to our image?
-loop_ours() {
-	local bf
-	[ -n "$loop" ] || return 1
-	bf=$(cat "/sys/block/${loop#/dev/}/loop/backing_file" 2>/dev/null) || return 1
-	[[ $bf == "$mnt"/img* ]]
-}
-
 # stop_daemon: the supervisor, then wait for its worker process, which
 # shuts down by itself once told (or once the supervisor is gone).
 stop_daemon() {
-	local i
 	stop_proc "$mpd_pid" 20
-	for ((i = 0; i < 30; i++)); do
-		proc_gone "$mpd_worker" && break
-		sleep 0.1
-	done
-	proc_gone "$mpd_worker" || return 1
+	wait_gone "$mpd_worker" 30 || return 1
 	mpd_pid= mpd_worker=
 }
 
 cleanup() {
-	local rc=$? i left=()
+	local rc=$? left=()
 
 	trap - EXIT INT TERM HUP
 	trap '' PIPE
@@ -107,17 +94,12 @@ cleanup() {
 		echo "--- the end of multipathd's log:" >&2
 		tail -n 30 "$log" | sed 's/^/    /' >&2
 	fi
-	loop_ours && losetup -d "$loop" 2>/dev/null
-	# A device someone still holds goes at its last close.
-	for ((i = 0; i < 30; i++)); do
-		loop_ours || break
-		sleep 0.1
-	done
+	loops_release "$mnt" "$loop"
 	stop_proc "$ffs_pid" 30	# SIGTERM fails hung requests and unmounts
 	mountpoint -q "$mnt" 2>/dev/null && umount -l "$mnt"
 	rm -rf "$tmp"
 
-	loop_ours && left+=("$loop")
+	loop_backed_by "$loop" "$mnt" && left+=("$loop")
 	[ -n "$mpd_pid" ] && ! proc_gone "$mpd_pid" && left+=("multipathd pid $mpd_pid")
 	[ -n "$mpd_worker" ] && ! proc_gone "$mpd_worker" && left+=("multipathd worker pid $mpd_worker")
 	[ -n "$ffs_pid" ] && ! proc_gone "$ffs_pid" && left+=("faultfs pid $ffs_pid")

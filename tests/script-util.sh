@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # script-util.sh - for the scripts that run multipathd and faultfs
-# (tests/t-multipathd-e2e.sh, scripts/demo.sh, bench/bench-detect.sh):
-# stopping the processes they started, and reading "show paths json".
-# Sourced, not run.
+# (the tests/t-*.sh that start a daemon, tests/soak.sh, scripts/demo.sh,
+# bench/bench-detect.sh): skipping a test, stopping the processes they
+# started, and reading "show paths json". Sourced, not run.
+
+# skip REASON: the test cannot run here; run-tests.sh counts exit 77 as a
+# skip, not a failure.
+skip() {
+	echo "skip: $*"
+	exit 77
+}
 
 # proc_gone PID: true when PID has exited (or is a zombie: PID 1 may be
 # slow to reap a daemon's worker once its supervisor is gone). An empty
@@ -15,23 +22,27 @@ proc_gone() {
 	[ "$st" = Z ]
 }
 
+# wait_gone PID TENTHS: wait up to TENTHS tenths of a second for PID to
+# exit; true when it has.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		proc_gone "$1" && return 0
+		sleep 0.1
+	done
+	proc_gone "$1"
+}
+
 # stop_proc PID GRACE_TENTHS: SIGTERM, then SIGKILL after the grace period
 # (tenths of a second), saying so on stderr; then reap it if it is ours.
 stop_proc() {
-	local pid=$1 i
+	local pid=$1
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < $2; i++)); do
-		proc_gone "$pid" && break
-		sleep 0.1
-	done
-	if ! proc_gone "$pid"; then
+	if ! wait_gone "$pid" "$2"; then
 		echo "${0##*/}: cleanup: pid $pid still there after SIGTERM: SIGKILL" >&2
 		kill -KILL "$pid" 2>/dev/null
-		for ((i = 0; i < 50; i++)); do
-			proc_gone "$pid" && break
-			sleep 0.1
-		done
+		wait_gone "$pid" 50
 	fi
 	wait "$pid" 2>/dev/null
 }
@@ -64,4 +75,33 @@ json_field() {
 		return 0
 	done <<<"$JSON"
 	return 1
+}
+
+# loop_backed_by DEV DIR: true while loop device DEV is bound to an image
+# DIR/img* (one the test made), not to anyone else's file.
+loop_backed_by() {
+	local bf
+	[ -n "$1" ] || return 1
+	bf=$(cat "/sys/block/${1#/dev/}/loop/backing_file" 2>/dev/null) || return 1
+	[[ $bf == "$2"/img* ]]
+}
+
+# loops_release DIR DEV...: detach those of DEV... that are bound to an
+# image in DIR, and wait up to 3 s for them to go (a device someone still
+# holds goes at its last close). LOOPS_LEFT: those still bound then.
+loops_release() {
+	local dir=$1 d i
+
+	shift
+	for d; do
+		loop_backed_by "$d" "$dir" && losetup -d "$d" 2>/dev/null
+	done
+	for ((i = 0; i < 30; i++)); do
+		LOOPS_LEFT=()
+		for d; do
+			loop_backed_by "$d" "$dir" && LOOPS_LEFT+=("$d")
+		done
+		[ ${#LOOPS_LEFT[@]} -eq 0 ] && break
+		sleep 0.1
+	done
 }

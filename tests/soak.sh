@@ -34,11 +34,6 @@ cd "$(dirname "$0")/.." || exit 1
 O=${O:-build/asan}
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
 RANDOM=${SOAK_SEED:-$$}
-
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" -eq 0 ] || skip "not root: cannot mount FUSE or set up loop devices"
 [ -c /dev/fuse ] || skip "no /dev/fuse"
 [ -c /dev/loop-control ] || skip "no /dev/loop-control"
@@ -232,10 +227,7 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.1
 done
 kill -TERM "$mpd_pid"
-for ((i = 0; i < 100; i++)); do
-	proc_gone "$mpd_pid" && break
-	sleep 0.1
-done
+wait_gone "$mpd_pid" 100
 wait "$mpd_pid"
 rc=$?
 mpd_pid=

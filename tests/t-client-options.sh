@@ -22,11 +22,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
-
-skip() {
-	echo "skip: $*"
-	exit 77
-}
 [ "$(id -u)" -eq 0 ] || skip "not root: needs a network namespace and another user"
 command -v unshare >/dev/null || skip "unshare is not installed (util-linux)"
 command -v runuser >/dev/null || skip "runuser is not installed"

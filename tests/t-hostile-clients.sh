@@ -39,11 +39,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "not root: cannot create a user for the test"
 for c in useradd userdel runuser; do
 	command -v $c >/dev/null || skip "$c is not installed"
@@ -225,10 +220,7 @@ ok "e. RSS grew by $grow MiB at most (limit 64), fds at most $fds_max during, $f
 stop_daemon() {
 	kill -0 "$mpd_pid" 2>/dev/null || fail "multipathd-bench died"
 	mpd shutdown >/dev/null || fail "shutdown refused"
-	for ((i = 0; i < 50; i++)); do
-		proc_gone "$mpd_pid" && break
-		sleep 0.1
-	done
+	wait_gone "$mpd_pid" 50
 	wait "$mpd_pid"
 	rc=$?
 	mpd_pid=

@@ -50,11 +50,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "not root: cannot mount FUSE or set up loop devices"
 [ -c /dev/fuse ] && [ -w /dev/fuse ] || skip "no usable /dev/fuse"
 [ -c /dev/loop-control ] && [ -w /dev/loop-control ] || skip "no usable /dev/loop-control"
@@ -85,14 +80,8 @@ loops=()		# /dev/loopN, index = image
 # --- cleanup -----------------------------------------------------------------
 
 # Is /dev/loopN still bound to one of our images?
-loop_ours() {
-	local bf
-	bf=$(cat "/sys/block/${1#/dev/}/loop/backing_file" 2>/dev/null) || return 1
-	[[ $bf == "$mnt"/img* ]]
-}
-
 cleanup() {
-	local rc=$? d i left=()
+	local rc=$? left=()
 
 	trap - EXIT INT TERM HUP
 	trap '' PIPE	# the reader may be gone: cleanup goes on
@@ -102,18 +91,8 @@ cleanup() {
 		echo "--- the end of multipathd's log:"
 		tail -n 40 "$log" | sed 's/^/    /'
 	fi
-	for d in "${loops[@]}"; do
-		loop_ours "$d" && losetup -d "$d" 2>/dev/null
-	done
-	# A device the daemon held goes when its last user closes it.
-	for ((i = 0; i < 30; i++)); do
-		left=()
-		for d in "${loops[@]}"; do
-			loop_ours "$d" && left+=("$d")
-		done
-		[ ${#left[@]} -eq 0 ] && break
-		sleep 0.1
-	done
+	loops_release "$mnt" "${loops[@]}"
+	left=("${LOOPS_LEFT[@]}")
 	stop_proc "$ffs_pid" 30	# SIGTERM fails hung requests and unmounts
 	mountpoint -q "$mnt" 2>/dev/null && umount -l "$mnt"
 	rm -rf "$tmp"
@@ -396,7 +375,7 @@ ok "c. $d3 detached mid-check: gone from show paths after $(secs $ELAPSED) s"
 T0=$(now_ms)
 for (( ; ; )); do
 	ELAPSED=$(($(now_ms) - T0))
-	loop_ours "${loops[3]}" || break
+	loop_backed_by "${loops[3]}" "$mnt" || break
 	((ELAPSED > 5000)) && fail "c: $d3 still attached $(secs $ELAPSED) s after the daemon let go: something still holds it"
 	sleep 0.1
 done

@@ -16,11 +16,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "not root: cannot set up a loop device"
 [ -c /dev/loop-control ] && [ -w /dev/loop-control ] || skip "no usable /dev/loop-control"
 command -v losetup >/dev/null || skip "losetup is not installed"

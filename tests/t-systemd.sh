@@ -28,11 +28,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-
 OABS=$(cd "$O" && pwd)
 MPD=$OABS/multipathd/multipathd
 [ -x "$MPD" ] || skip "multipathd is not built ($MPD)"
@@ -95,6 +90,7 @@ wait_for() {
 	return 1
 }
 
+
 echo "== a. socket activation"
 systemd-socket-activate -l "$MULTIPATH_SOCKET_NAME" \
 	-E NOTIFY_SOCKET -E MULTIPATH_SOCKET_NAME \
@@ -136,10 +132,7 @@ done
 grep -q 'WATCHDOG=1' "$tmp/notify.out" && fail "WATCHDOG=1 without WatchdogSec"
 kill -TERM "$act_pid"
 rc=0
-for ((i = 0; i < 50; i++)); do
-	proc_gone "$act_pid" && break
-	sleep 0.1
-done
+wait_gone "$act_pid" 50
 wait "$act_pid" || rc=$?
 act_pid=
 [ "$rc" -eq 0 ] || fail "SIGTERM: exit status $rc"
@@ -169,10 +162,7 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 "$MPD" show status >/dev/null 2>&1
-for ((i = 0; i < 50; i++)); do
-	proc_gone "$act_pid" && break
-	sleep 0.1
-done
+wait_gone "$act_pid" 50
 wait "$act_pid" || rc=$?
 act_pid=
 [ "$rc" -eq 1 ] || fail "two passed sockets: exit status $rc, not 1"

@@ -34,11 +34,6 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/script-util.sh
 O=${O:-.}
 
-skip() {
-	echo "skip: $*"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "not root: cannot set up loop devices"
 [ -c /dev/loop-control ] && [ -w /dev/loop-control ] || skip "no usable /dev/loop-control"
 command -v losetup >/dev/null || skip "losetup is not installed"
@@ -74,14 +69,8 @@ mpd_pid=
 loops=()
 
 # Is /dev/loopN still bound to one of our images?
-loop_ours() {
-	local bf
-	bf=$(cat "/sys/block/${1#/dev/}/loop/backing_file" 2>/dev/null) || return 1
-	[[ $bf == "$tmp"/img* ]]
-}
-
 cleanup() {
-	local rc=$? d i left=()
+	local rc=$? left=()
 
 	trap - EXIT INT TERM HUP
 	stop_proc "$mpd_pid" 20
@@ -89,17 +78,8 @@ cleanup() {
 		echo "--- the end of multipathd's log:"
 		tail -n 30 "$log" | sed 's/^/    /'
 	fi
-	for d in "${loops[@]}"; do
-		loop_ours "$d" && losetup -d "$d" 2>/dev/null
-	done
-	for ((i = 0; i < 30; i++)); do
-		left=()
-		for d in "${loops[@]}"; do
-			loop_ours "$d" && left+=("$d")
-		done
-		[ ${#left[@]} -eq 0 ] && break
-		sleep 0.1
-	done
+	loops_release "$tmp" "${loops[@]}"
+	left=("${LOOPS_LEFT[@]}")
 	rm -rf "$tmp"
 	[ -n "$mpd_pid" ] && ! proc_gone "$mpd_pid" && left+=("multipathd pid $mpd_pid")
 	if [ ${#left[@]} -gt 0 ]; then
@@ -279,11 +259,7 @@ expect_ok "-k\"show daemon\"" "pid [0-9]* running" -k"show daemon"
 # --- shutdown -------------------------------------------------------------------------
 
 expect_ok "shutdown" "ok" shutdown
-for ((i = 0; i < 50; i++)); do
-	proc_gone "$mpd_pid" && break
-	sleep 0.1
-done
-proc_gone "$mpd_pid" || fail "multipathd still running 5 s after shutdown"
+wait_gone "$mpd_pid" 50 || fail "multipathd still running 5 s after shutdown"
 wait "$mpd_pid"
 st=$?
 [ $st -eq 0 ] || fail "multipathd exit status $st after shutdown"
