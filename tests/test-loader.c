@@ -508,31 +508,6 @@ static void file_swapped_before_dlopen_is_refused(void **state)
 
 /* --- loads that block ------------------------------------------------ */
 
-/* checker_get() in a thread of its own. */
-struct get_call {
-	pthread_t thread;
-	const char *name;
-	struct checker c;
-	int done;		/* __atomic */
-};
-
-static void *get_run(void *arg)
-{
-	struct get_call *g = arg;
-
-	checker_clear(&g->c);
-	checker_get(&g->c, g->name);
-	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void get_start(struct get_call *g, const char *name)
-{
-	g->name = name;
-	g->done = 0;
-	assert_int_equal(pthread_create(&g->thread, NULL, get_run, g), 0);
-}
-
 static bool call_done(void *arg)
 {
 	return __atomic_load_n((int *)arg, __ATOMIC_ACQUIRE);
@@ -574,7 +549,7 @@ static void *bystander_run(void *arg)
  */
 static void blocked_load_holds_up_only_its_own_name(void **state)
 {
-	struct get_call a, a2;
+	struct test_get_call a, a2;
 	struct bystander b = { 0 };
 	struct checker c0;
 	bool prompt;
@@ -583,9 +558,9 @@ static void blocked_load_holds_up_only_its_own_name(void **state)
 	checker_get(&c0, "good");
 	assert_non_null(c0.cls);
 	fake_gate_close("libcheckminimal.so");
-	get_start(&a, "minimal");
+	assert_int_equal(test_get_start(&a, "minimal"), 0);
 	assert_true(fake_gate_wait_for(1, 10));
-	get_start(&a2, "minimal");
+	assert_int_equal(test_get_start(&a2, "minimal"), 0);
 	assert_int_equal(pthread_create(&b.thread, NULL, bystander_run, &b), 0);
 	prompt = test_wait_for(call_done, &b.done, 5.0);
 	fake_gate_open();
@@ -632,7 +607,7 @@ static void load_overtaken_by_reconfigure_is_discarded(void **state)
 {
 	struct reconfigure_call r = { 0 };
 	struct checker_plugin_stats st;
-	struct get_call a;
+	struct test_get_call a;
 	char *dir2 = fake_plugin_dir();
 	char expect[PATH_MAX];
 	bool prompt, found = false;
@@ -641,7 +616,7 @@ static void load_overtaken_by_reconfigure_is_discarded(void **state)
 
 	assert_int_equal(fake_plugin_elf(dir2, "libcheckminimal.so"), 0);
 	fake_gate_close("libcheckminimal.so");
-	get_start(&a, "minimal");
+	assert_int_equal(test_get_start(&a, "minimal"), 0);
 	assert_true(fake_gate_wait_for(1, 10));
 	r.dir = dir2;
 	assert_int_equal(pthread_create(&r.thread, NULL, reconfigure_run, &r),

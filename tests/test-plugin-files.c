@@ -300,29 +300,6 @@ static void plugin_for_another_machine_says_so(void **state)
 
 /* --- a FIFO in the plugin directory --------------------------------------- */
 
-struct get_call {
-	pthread_t thread;
-	const char *name;
-	struct checker c;
-	int done;		/* __atomic */
-};
-
-static void *get_run(void *arg)
-{
-	struct get_call *g = arg;
-
-	checker_clear(&g->c);
-	checker_get(&g->c, g->name);
-	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static bool get_done(void *arg)
-{
-	return __atomic_load_n(&((struct get_call *)arg)->done,
-			       __ATOMIC_ACQUIRE);
-}
-
 /*
  * A FIFO named like a plugin is refused at once, as not a regular file,
  * instead of blocking the load (and everything that waits for it) until
@@ -332,7 +309,7 @@ static bool get_done(void *arg)
 static void fifo_named_like_a_plugin_is_refused_promptly(void **state)
 {
 	const char *dir = make_temp_dir();
-	struct get_call g = { .name = "fifo" };
+	struct test_get_call g;
 	char path[PATH_MAX];
 	bool prompt;
 	int wfd;
@@ -341,8 +318,8 @@ static void fifo_named_like_a_plugin_is_refused_promptly(void **state)
 	assert_int_equal(mkfifo(path, 0644), 0);
 	checker_set_permission_check(false);
 	assert_int_equal(init_checkers(dir), 0);
-	assert_int_equal(pthread_create(&g.thread, NULL, get_run, &g), 0);
-	prompt = test_wait_for(get_done, &g, 5.0);
+	assert_int_equal(test_get_start(&g, "fifo"), 0);
+	prompt = test_wait_for(test_get_done, &g, 5.0);
 	if (!prompt) {
 		/* Release a load blocked in open(), so the test can end. */
 		wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);

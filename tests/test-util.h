@@ -84,6 +84,41 @@ static inline bool test_log_contains(const char *s)
 	return found;
 }
 
+/* --- checker_get() on a thread of its own ------------------------------ */
+
+/* A load that may block (a FIFO, a load held at a gate), run aside. */
+struct test_get_call {
+	pthread_t thread;
+	const char *name;
+	struct checker c;
+	int done;		/* __atomic: checker_get() has returned */
+};
+
+static inline void *test_get_run(void *arg)
+{
+	struct test_get_call *g = arg;
+
+	checker_clear(&g->c);
+	checker_get(&g->c, g->name);
+	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Start checker_get(&g->c, name) on a new thread: pthread_create()'s result. */
+static inline int test_get_start(struct test_get_call *g, const char *name)
+{
+	g->name = name;
+	g->done = 0;
+	return pthread_create(&g->thread, NULL, test_get_run, g);
+}
+
+/* For test_wait_for(): has that checker_get() returned? */
+static inline bool test_get_done(void *arg)
+{
+	return __atomic_load_n(&((struct test_get_call *)arg)->done,
+			       __ATOMIC_ACQUIRE);
+}
+
 /* --- time and waiting -------------------------------------------------- */
 
 static inline double test_now(void)
