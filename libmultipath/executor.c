@@ -71,18 +71,22 @@ struct worker {
  * longer than that behind hung or slow jobs, whether or not the owner
  * polls. That costs one wake-up per burst of jobs, not one per job.
  */
+/* A FIFO of jobs, linked through job->next and job->prev; under pool.lock. */
+struct job_list {
+	struct job *head, *tail;
+	unsigned int nr;
+};
+
 static struct {
 	pthread_mutex_t lock;
-	struct job *head, *tail;	/* FIFO of queued jobs */
-	struct job *done_head, *done_tail;	/* FIFO of completed jobs */
+	struct job_list queue;		/* queued jobs, oldest first */
+	struct job_list done;		/* completed jobs, oldest first */
 	struct worker *workers;		/* every live worker thread */
 	struct worker *idle;		/* idle workers, most recent first */
 	struct worker *standby;		/* the standby worker, if any */
 	unsigned int nr_workers;	/* live, not written off */
 	unsigned int nr_idle;		/* on the idle stack */
 	unsigned int nr_stuck;		/* written off, still running */
-	unsigned int nr_queued;
-	unsigned int nr_done;		/* on the done list */
 	unsigned int max_workers;
 	unsigned int max_stuck;
 	bool shrink;			/* idle workers should exit */
@@ -105,48 +109,53 @@ static struct {
  */
 #define job_set(job, s)	__atomic_store_n(&(job)->state, (s), __ATOMIC_RELAXED)
 
+/* Under pool.lock: job at the end of l. A job is on one list at most. */
+static void list_append(struct job_list *l, struct job *job)
+{
+	job->next = NULL;
+	job->prev = l->tail;
+	if (l->tail)
+		l->tail->next = job;
+	else
+		l->head = job;
+	l->tail = job;
+	l->nr++;
+}
+
+/* Under pool.lock: job off l, which holds it. */
+static void list_unlink(struct job_list *l, struct job *job)
+{
+	if (job->prev)
+		job->prev->next = job->next;
+	else
+		l->head = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
+	else
+		l->tail = job->prev;
+	job->next = job->prev = NULL;
+	l->nr--;
+}
+
 /* Under pool.lock. */
 static void queue_push(struct job *job)
 {
-	job->next = NULL;
-	job->prev = pool.tail;
-	if (pool.tail)
-		pool.tail->next = job;
-	else
-		pool.head = job;
-	pool.tail = job;
-	pool.nr_queued++;
+	list_append(&pool.queue, job);
 	stat_add(job->stats->queued, 1);
 }
 
 /* Under pool.lock. */
 static void queue_remove(struct job *job)
 {
-	if (job->prev)
-		job->prev->next = job->next;
-	else
-		pool.head = job->next;
-	if (job->next)
-		job->next->prev = job->prev;
-	else
-		pool.tail = job->prev;
-	job->next = job->prev = NULL;
-	pool.nr_queued--;
+	list_unlink(&pool.queue, job);
 	stat_add(job->stats->queued, -1);
 }
 
 /* Under pool.lock: a job completed, append it to the done list. */
 static void done_push(struct job *job)
 {
-	job->next = NULL;
-	job->prev = pool.done_tail;
-	if (pool.done_tail)
-		pool.done_tail->next = job;
-	else
-		pool.done_head = job;
-	pool.done_tail = job;
+	list_append(&pool.done, job);
 	job->on_done = true;
-	pool.nr_done++;
 }
 
 /* Under pool.lock: off the done list, if it is on it. */
@@ -154,17 +163,8 @@ static void done_remove(struct job *job)
 {
 	if (!job->on_done)
 		return;
-	if (job->prev)
-		job->prev->next = job->next;
-	else
-		pool.done_head = job->next;
-	if (job->next)
-		job->next->prev = job->prev;
-	else
-		pool.done_tail = job->prev;
-	job->next = job->prev = NULL;
+	list_unlink(&pool.done, job);
 	job->on_done = false;
-	pool.nr_done--;
 }
 
 /* Under pool.lock: DONE (or IDLE) -> IDLE, off the done list. */
@@ -295,7 +295,8 @@ static void wake_one(void)
 /* Under pool.lock: is the oldest queued job waiting too long? */
 static bool backlog(uint64_t now)
 {
-	return pool.head && now - pool.head->queued_at >= GROW_AFTER_NS;
+	return pool.queue.head &&
+	       now - pool.queue.head->queued_at >= GROW_AFTER_NS;
 }
 
 /* Under pool.lock: make an idle worker the standby (see the pool comment). */
@@ -324,8 +325,8 @@ static void arm_standby(void)
  */
 static bool standby_wait(struct worker *w)
 {
-	while (pool.head && !pool.shrink) {
-		uint64_t due = pool.head->queued_at + GROW_AFTER_NS;
+	while (pool.queue.head && !pool.shrink) {
+		uint64_t due = pool.queue.head->queued_at + GROW_AFTER_NS;
 		struct timespec until;
 
 		if (mpath_now_ns() >= due)
@@ -335,7 +336,7 @@ static bool standby_wait(struct worker *w)
 	}
 	w->standby = false;
 	pool.standby = NULL;
-	return pool.head != NULL;
+	return pool.queue.head != NULL;
 }
 
 /* Under pool.lock. */
@@ -457,12 +458,12 @@ static void *worker_main(void *arg)
 		 */
 		if (w->standby && !standby_wait(w))
 			continue;
-		if (!pool.head) {
+		if (!pool.queue.head) {
 			if (!worker_idle(w))
 				break;
 			continue;
 		}
-		job = pool.head;
+		job = pool.queue.head;
 		queue_remove(job);
 		job_set(job, JOB_RUNNING);
 		job->worker = w;
@@ -470,7 +471,7 @@ static void *worker_main(void *arg)
 		stat_add(job->stats->running, 1);
 		/* This job waited long: the queue is backing up, add a hand. */
 		now = mpath_now_ns();
-		if (pool.head && now - job->queued_at >= GROW_AFTER_NS)
+		if (pool.queue.head && now - job->queued_at >= GROW_AFTER_NS)
 			wake_one();
 		run_job(w, job);
 	}
@@ -504,7 +505,7 @@ static enum job_progress progress_of(struct job *job)
 		job->late = true;
 		stat_add(job->stats->timed_out, 1);
 	}
-	if (job->worker && write_off(job->worker) && pool.head)
+	if (job->worker && write_off(job->worker) && pool.queue.head)
 		wake_one();
 	return pr;
 }
@@ -616,8 +617,8 @@ unsigned int executor_take_done(void **args, unsigned int max)
 
 	pthread_mutex_lock(&pool.lock);
 	pool.notify_armed = true;
-	while (n < max && pool.done_head) {
-		struct job *job = pool.done_head;
+	while (n < max && pool.done.head) {
+		struct job *job = pool.done.head;
 
 		done_remove(job);
 		args[n++] = job->arg;
@@ -666,8 +667,8 @@ void executor_get_stats(struct executor_stats *s)
 	s->workers = pool.nr_workers;
 	s->idle = pool.nr_idle;
 	s->written_off = pool.nr_stuck;
-	s->queued = pool.nr_queued;
-	s->done = pool.nr_done;
+	s->queued = pool.queue.nr;
+	s->done = pool.done.nr;
 	s->max_workers = pool.max_workers;
 	s->max_stuck = pool.max_stuck;
 	pthread_mutex_unlock(&pool.lock);
