@@ -379,9 +379,14 @@ static void run_job(struct worker *w, struct job *job)
 
 	pthread_mutex_unlock(&pool.lock);
 	state = job->ops->run(job);
-	stat_add(job->stats->completed, 1);
 
 	pthread_mutex_lock(&pool.lock);
+	/*
+	 * Counted here, under the lock that publishes the result, so that
+	 * whoever sees the count move finds the result too (DONE, and on
+	 * the done list), never a moment before.
+	 */
+	stat_add(job->stats->completed, 1);
 	w->job = NULL;
 	job->worker = NULL;
 	job->result = state;
